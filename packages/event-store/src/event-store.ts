@@ -1,0 +1,169 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { monotonicFactory } from 'ulid';
+import { Appender } from './append/appender.js';
+import { InvalidInputError } from './errors.js';
+import { KnownVersions } from './known-versions.js';
+import { readEvents } from './reader.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventShape,
+  NewEventOf,
+  ReadOptions,
+  ReadStreamResult,
+  StoredEvent,
+  StreamAppend,
+} from './types.js';
+import { type Upcasters, UpcasterChain } from './upcasting.js';
+import { assertExpectedVersion, assertNewEvents, assertReadOptions, assertStreamId, describe } from './validation.js';
+
+export interface EventStoreOptions {
+  /** A DynamoDB client; the store never creates one itself. */
+  readonly client: DynamoDBClient;
+  /** The events table (see `createEventTable`). */
+  readonly tableName: string;
+  /** Upcasters applied on every read path. */
+  readonly upcasters?: Upcasters;
+  /** Attempts for transient transaction cancellations and racing `'any'` appends (default 10). */
+  readonly maxAppendAttempts?: number;
+  /** How many streams' known versions to remember (default 10,000). */
+  readonly knownStreams?: number;
+  /** Event id generator (default: monotonic ULIDs). */
+  readonly newEventId?: () => string;
+  /** Clock for `recordedAt` (default: `new Date()`). */
+  readonly now?: () => Date;
+}
+
+export interface ReadStreamOptions {
+  /** Read from this version on (default 1), e.g. the version after a snapshot. */
+  readonly fromVersion?: number;
+  readonly consistentRead?: boolean;
+}
+
+/**
+ * Appends versioned events to DynamoDB with optimistic concurrency and reads streams back.
+ *
+ * @example
+ * const store = new EventStore({ client, tableName: 'events' });
+ * const { version } = await store.append('account-1', [{ type: 'AccountOpened', data: { owner: 'Ada' } }], {
+ *   expectedVersion: 'no-stream',
+ * });
+ * const { events } = await store.readStream('account-1');
+ */
+export class EventStore<E extends EventShape = EventShape> {
+  readonly tableName: string;
+  readonly client: DynamoDBClient;
+  readonly upcasters: UpcasterChain;
+  readonly #known: KnownVersions;
+  readonly #appender: Appender;
+
+  constructor(options: EventStoreOptions) {
+    if (typeof options?.tableName !== 'string' || options.tableName.length < 3) {
+      throw new InvalidInputError('tableName', `expected a DynamoDB table name, got ${describe(options?.tableName)}`);
+    }
+    if (typeof options.client?.send !== 'function') {
+      throw new InvalidInputError('client', 'expected a DynamoDBClient from @aws-sdk/client-dynamodb');
+    }
+    this.tableName = options.tableName;
+    this.client = options.client;
+    this.upcasters = new UpcasterChain(options.upcasters);
+    this.#known = new KnownVersions(options.knownStreams);
+    const ulid = monotonicFactory();
+    this.#appender = new Appender({
+      client: options.client,
+      tableName: options.tableName,
+      known: this.#known,
+      upcasters: this.upcasters,
+      newEventId: options.newEventId ?? (() => ulid()),
+      now: options.now ?? (() => new Date()),
+      maxAttempts: options.maxAppendAttempts ?? 10,
+    });
+  }
+
+  /**
+   * Appends events to one stream, atomically. One event after a load of the stream costs a
+   * single conditional `PutItem`; several events cost one transaction.
+   *
+   * @throws ConcurrencyError when the stream is not at `expectedVersion`; nothing is written.
+   */
+  async append<T extends E = E>(
+    streamId: string,
+    events: readonly NewEventOf<T>[],
+    options: AppendOptions,
+  ): Promise<AppendResult<T>> {
+    assertStreamId(streamId);
+    assertNewEvents(events);
+    assertExpectedVersion(options?.expectedVersion, 'options.expectedVersion');
+    const [result] = await this.#appender.append([{ streamId, events, expectedVersion: options.expectedVersion }]);
+    return result as AppendResult<T>;
+  }
+
+  /**
+   * Appends to several streams in one DynamoDB transaction: all streams change or none does.
+   *
+   * @example
+   * await store.appendMany([
+   *   { streamId: 'account-1', events: [withdrawn], expectedVersion: 4 },
+   *   { streamId: 'account-2', events: [deposited], expectedVersion: 9 },
+   * ]);
+   */
+  async appendMany<T extends E = E>(appends: readonly StreamAppend<T>[]): Promise<AppendResult<T>[]> {
+    if (!Array.isArray(appends) || appends.length === 0) {
+      throw new InvalidInputError('appends', 'expected a non-empty array of { streamId, events, expectedVersion }');
+    }
+    const seen = new Set<string>();
+    appends.forEach((entry, index) => {
+      if (typeof entry !== 'object' || entry === null) {
+        throw new InvalidInputError(`appends[${index}]`, 'expected { streamId, events, expectedVersion }');
+      }
+      assertStreamId(entry.streamId, `appends[${index}].streamId`);
+      assertNewEvents(entry.events, `appends[${index}].events`);
+      assertExpectedVersion(entry.expectedVersion, `appends[${index}].expectedVersion`);
+      if (seen.has(entry.streamId)) {
+        throw new InvalidInputError(`appends[${index}].streamId`, `"${entry.streamId}" appears twice; merge its events`);
+      }
+      seen.add(entry.streamId);
+    });
+    return (await this.#appender.append(appends)) as AppendResult<T>[];
+  }
+
+  /** Reads events lazily, paginating transparently. See {@link ReadOptions}. */
+  read<T extends E = E>(streamId: string, options?: ReadOptions): AsyncIterable<StoredEvent<T>> {
+    assertStreamId(streamId);
+    const checked = assertReadOptions(options);
+    return readEvents(this.#readerConfig(), streamId, checked) as AsyncIterable<StoredEvent<T>>;
+  }
+
+  /**
+   * Reads a whole stream (or its tail from `fromVersion`) with its version, in as few requests
+   * as its size allows.
+   */
+  async readStream<T extends E = E>(streamId: string, options: ReadStreamOptions = {}): Promise<ReadStreamResult<T>> {
+    assertStreamId(streamId);
+    const { fromVersion = 1, consistentRead } = assertReadOptions(options);
+    // Reading from the version before `fromVersion` proves where the stream is in the same
+    // request, so loading after a snapshot needs no second query when nothing is new.
+    const from = Math.max(1, fromVersion - 1);
+    const events: StoredEvent<T>[] = [];
+    let version = 0;
+    for await (const event of readEvents(this.#readerConfig(), streamId, {
+      fromVersion: from,
+      ...(consistentRead === undefined ? {} : { consistentRead }),
+    })) {
+      version = event.version;
+      if (event.version >= fromVersion) events.push(event as StoredEvent<T>);
+    }
+    if (version === 0 && from > 1) version = await this.#appender.headVersion(streamId);
+    return { events, version, exists: version > 0 };
+  }
+
+  /** The stream's current version (0 when it does not exist): one consistent query. */
+  async streamVersion(streamId: string): Promise<number> {
+    assertStreamId(streamId);
+    return this.#appender.headVersion(streamId);
+  }
+
+  #readerConfig() {
+    return { client: this.client, tableName: this.tableName, known: this.#known, upcasters: this.upcasters };
+  }
+}

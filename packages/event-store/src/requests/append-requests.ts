@@ -1,0 +1,64 @@
+import type {
+  PutItemCommandInput,
+  TransactWriteItem,
+  TransactWriteItemsCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import type { EventItem } from '../codec/event-item.js';
+
+/**
+ * `PutItem` of one event that fails when its version is taken. `ALL_OLD` returns the item that
+ * holds the version, for free, so a conflict can be told from a retry of the same event.
+ */
+export function buildPutEvent(tableName: string, item: EventItem): PutItemCommandInput {
+  return {
+    TableName: tableName,
+    Item: item,
+    ConditionExpression: 'attribute_not_exists(#version)',
+    ExpressionAttributeNames: { '#version': 'version' },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  };
+}
+
+/** What one stream contributes to an atomic append. */
+export interface StreamWrite {
+  readonly streamId: string;
+  readonly items: readonly EventItem[];
+  /** Version that must already exist (gap proof), or undefined when none is needed. */
+  readonly proveVersion?: number;
+}
+
+/** An action of the transaction and what it is, so cancellation reasons can be mapped back. */
+export type TransactionAction =
+  | { readonly kind: 'put'; readonly streamIndex: number; readonly eventIndex: number }
+  | { readonly kind: 'proof'; readonly streamIndex: number };
+
+/**
+ * One `TransactWriteItems` for every event of every stream: each event is a conditional put, and a
+ * stream whose expected version nobody here has seen gets a `ConditionCheck` that the version
+ * exists, so a wrong expected version can never leave a gap.
+ */
+export function buildAppendTransaction(
+  tableName: string,
+  writes: readonly StreamWrite[],
+): { input: TransactWriteItemsCommandInput; actions: TransactionAction[] } {
+  const items: TransactWriteItem[] = [];
+  const actions: TransactionAction[] = [];
+  writes.forEach((write, streamIndex) => {
+    if (write.proveVersion !== undefined) {
+      items.push({
+        ConditionCheck: {
+          TableName: tableName,
+          Key: { streamId: { S: write.streamId }, version: { N: String(write.proveVersion) } },
+          ConditionExpression: 'attribute_exists(#version)',
+          ExpressionAttributeNames: { '#version': 'version' },
+        },
+      });
+      actions.push({ kind: 'proof', streamIndex });
+    }
+    write.items.forEach((item, eventIndex) => {
+      items.push({ Put: buildPutEvent(tableName, item) });
+      actions.push({ kind: 'put', streamIndex, eventIndex });
+    });
+  });
+  return { input: { TransactItems: items }, actions };
+}

@@ -1,0 +1,101 @@
+import { InvalidInputError } from './errors.js';
+import type { ExpectedVersion, NewEvent, ReadOptions } from './types.js';
+
+/** Stream ids are partition keys (2,048 bytes at most in DynamoDB); we keep a margin. */
+export const MAX_STREAM_ID_BYTES = 1024;
+export const MAX_EVENT_TYPE_LENGTH = 256;
+export const MAX_EVENT_ID_LENGTH = 128;
+
+// Control characters make ids unreadable in logs and consoles and are never intended.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/** Checks a stream id: a non-empty, well-formed string of at most 1,024 UTF-8 bytes, no control characters. */
+export function assertStreamId(streamId: unknown, path = 'streamId'): asserts streamId is string {
+  assertIdentifier(streamId, path, MAX_STREAM_ID_BYTES, 'a stream id such as "account-42"');
+  if (Buffer.byteLength(streamId, 'utf8') > MAX_STREAM_ID_BYTES) {
+    throw new InvalidInputError(path, `must be at most ${MAX_STREAM_ID_BYTES} UTF-8 bytes`);
+  }
+}
+
+function assertIdentifier(value: unknown, path: string, maxLength: number, example: string): asserts value is string {
+  if (typeof value !== 'string') {
+    throw new InvalidInputError(path, `expected ${example}, got ${describe(value)}`);
+  }
+  if (value.length === 0) throw new InvalidInputError(path, `must not be empty; use ${example}`);
+  if (value.length > maxLength) throw new InvalidInputError(path, `must be at most ${maxLength} characters`);
+  if (!value.isWellFormed()) throw new InvalidInputError(path, 'has an unpaired surrogate (not valid UTF-8)');
+  if (CONTROL_CHARACTERS.test(value)) throw new InvalidInputError(path, 'must not contain control characters');
+}
+
+/** Checks an expected version: a non-negative safe integer, `'no-stream'`, `'exists'` or `'any'`. */
+export function assertExpectedVersion(value: unknown, path = 'expectedVersion'): asserts value is ExpectedVersion {
+  if (typeof value === 'number') {
+    assertVersionNumber(value, path, 0);
+    return;
+  }
+  if (value === 'no-stream' || value === 'exists' || value === 'any') return;
+  throw new InvalidInputError(
+    path,
+    `expected a version number (0 or more), 'no-stream', 'exists' or 'any', got ${describe(value)}`,
+  );
+}
+
+/** Checks a version bound: a safe integer of at least `min`. */
+export function assertVersionNumber(value: unknown, path: string, min: number): asserts value is number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new InvalidInputError(path, `expected an integer of at least ${min}, got ${describe(value)}`);
+  }
+}
+
+/** Checks the events of one append: a non-empty array of `{ type, data, metadata?, eventId? }`. */
+export function assertNewEvents(events: unknown, path = 'events'): asserts events is readonly NewEvent[] {
+  if (!Array.isArray(events)) throw new InvalidInputError(path, `expected an array of events, got ${describe(events)}`);
+  if (events.length === 0) throw new InvalidInputError(path, 'must hold at least one event');
+  const ids = new Set<string>();
+  events.forEach((event: unknown, index) => {
+    const at = `${path}[${index}]`;
+    if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+      throw new InvalidInputError(at, `expected an event object { type, data }, got ${describe(event)}`);
+    }
+    const { type, data, metadata, eventId } = event as Record<string, unknown>;
+    assertIdentifier(type, `${at}.type`, MAX_EVENT_TYPE_LENGTH, 'an event type such as "MoneyDeposited"');
+    if (data === undefined) throw new InvalidInputError(`${at}.data`, 'is required; use null for an event without data');
+    if (metadata !== undefined && (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))) {
+      throw new InvalidInputError(`${at}.metadata`, `expected an object, got ${describe(metadata)}`);
+    }
+    if (eventId !== undefined) {
+      assertIdentifier(eventId, `${at}.eventId`, MAX_EVENT_ID_LENGTH, 'a unique id such as a ULID');
+      if (ids.has(eventId)) throw new InvalidInputError(`${at}.eventId`, `"${eventId}" appears twice in one append`);
+      ids.add(eventId);
+    }
+  });
+}
+
+/** Checks read options; returns them normalised. */
+export function assertReadOptions(options: unknown): ReadOptions {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidInputError('options', `expected an options object, got ${describe(options)}`);
+  }
+  const { fromVersion, toVersion, direction, limit, consistentRead } = options as ReadOptions;
+  if (fromVersion !== undefined) assertVersionNumber(fromVersion, 'options.fromVersion', 1);
+  if (toVersion !== undefined) assertVersionNumber(toVersion, 'options.toVersion', 1);
+  if (limit !== undefined) assertVersionNumber(limit, 'options.limit', 1);
+  if (direction !== undefined && direction !== 'forward' && direction !== 'backward') {
+    throw new InvalidInputError('options.direction', `expected 'forward' or 'backward', got ${describe(direction)}`);
+  }
+  if (consistentRead !== undefined && typeof consistentRead !== 'boolean') {
+    throw new InvalidInputError('options.consistentRead', `expected a boolean, got ${describe(consistentRead)}`);
+  }
+  return options as ReadOptions;
+}
+
+/** A short, safe description of a value for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
