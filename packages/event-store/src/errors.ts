@@ -177,6 +177,7 @@ export const isTransactionTooLargeError = (error: unknown): error is Transaction
   hasCode(error, EventStoreErrorCode.TransactionTooLarge);
 export const isCorruptEventError = (error: unknown): error is CorruptEventError =>
   hasCode(error, EventStoreErrorCode.CorruptEvent);
-export const isUpcastError = (error: unknown): error is UpcastError => hasCode(error, EventStoreErrorCode.Upcast);
+export const isUpcastError = (error: unknown): error is UpcastError =>
+  hasCode(error, EventStoreErrorCode.Upcast);
 export const isTransientError = (error: unknown): error is TransientError =>
   hasCode(error, EventStoreErrorCode.Transient);

@@ -14,8 +14,14 @@ import type {
   StoredEvent,
   StreamAppend,
 } from './types.js';
-import { type Upcasters, UpcasterChain } from './upcasting.js';
-import { assertExpectedVersion, assertNewEvents, assertReadOptions, assertStreamId, describe } from './validation.js';
+import { UpcasterChain, type Upcasters } from './upcasting.js';
+import {
+  assertExpectedVersion,
+  assertNewEvents,
+  assertReadOptions,
+  assertStreamId,
+  describe,
+} from './validation.js';
 
 export interface EventStoreOptions {
   /** A DynamoDB client; the store never creates one itself. */
@@ -59,7 +65,10 @@ export class EventStore<E extends EventShape = EventShape> {
 
   constructor(options: EventStoreOptions) {
     if (typeof options?.tableName !== 'string' || options.tableName.length < 3) {
-      throw new InvalidInputError('tableName', `expected a DynamoDB table name, got ${describe(options?.tableName)}`);
+      throw new InvalidInputError(
+        'tableName',
+        `expected a DynamoDB table name, got ${describe(options?.tableName)}`,
+      );
     }
     if (typeof options.client?.send !== 'function') {
       throw new InvalidInputError('client', 'expected a DynamoDBClient from @aws-sdk/client-dynamodb');
@@ -94,7 +103,9 @@ export class EventStore<E extends EventShape = EventShape> {
     assertStreamId(streamId);
     assertNewEvents(events);
     assertExpectedVersion(options?.expectedVersion, 'options.expectedVersion');
-    const [result] = await this.#appender.append([{ streamId, events, expectedVersion: options.expectedVersion }]);
+    const [result] = await this.#appender.append([
+      { streamId, events, expectedVersion: options.expectedVersion },
+    ]);
     return result as AppendResult<T>;
   }
 
@@ -109,7 +120,10 @@ export class EventStore<E extends EventShape = EventShape> {
    */
   async appendMany<T extends E = E>(appends: readonly StreamAppend<T>[]): Promise<AppendResult<T>[]> {
     if (!Array.isArray(appends) || appends.length === 0) {
-      throw new InvalidInputError('appends', 'expected a non-empty array of { streamId, events, expectedVersion }');
+      throw new InvalidInputError(
+        'appends',
+        'expected a non-empty array of { streamId, events, expectedVersion }',
+      );
     }
     const seen = new Set<string>();
     appends.forEach((entry, index) => {
@@ -120,7 +134,10 @@ export class EventStore<E extends EventShape = EventShape> {
       assertNewEvents(entry.events, `appends[${index}].events`);
       assertExpectedVersion(entry.expectedVersion, `appends[${index}].expectedVersion`);
       if (seen.has(entry.streamId)) {
-        throw new InvalidInputError(`appends[${index}].streamId`, `"${entry.streamId}" appears twice; merge its events`);
+        throw new InvalidInputError(
+          `appends[${index}].streamId`,
+          `"${entry.streamId}" appears twice; merge its events`,
+        );
       }
       seen.add(entry.streamId);
     });
@@ -138,7 +155,10 @@ export class EventStore<E extends EventShape = EventShape> {
    * Reads a whole stream (or its tail from `fromVersion`) with its version, in as few requests
    * as its size allows.
    */
-  async readStream<T extends E = E>(streamId: string, options: ReadStreamOptions = {}): Promise<ReadStreamResult<T>> {
+  async readStream<T extends E = E>(
+    streamId: string,
+    options: ReadStreamOptions = {},
+  ): Promise<ReadStreamResult<T>> {
     assertStreamId(streamId);
     const { fromVersion = 1, consistentRead } = assertReadOptions(options);
     // Reading from the version before `fromVersion` proves where the stream is in the same

@@ -1,3 +1,35 @@
+export { MAX_TRANSACTION_BYTES, MAX_TRANSACTION_ITEMS } from './append/plan.js';
+export {
+  decodeEventItem,
+  type EncodedEvent,
+  EventAttribute,
+  type EventItem,
+  encodeEventItem,
+  isEventItem,
+  MAX_ITEM_BYTES,
+} from './codec/event-item.js';
+export { decodeValue, type EncodedValue, encodeValue, MAX_NESTING_DEPTH } from './codec/value-codec.js';
+export {
+  ConcurrencyError,
+  CorruptEventError,
+  EventStoreError,
+  EventStoreErrorCode,
+  EventTooLargeError,
+  InvalidInputError,
+  isConcurrencyError,
+  isCorruptEventError,
+  isEventStoreError,
+  isEventTooLargeError,
+  isInvalidInputError,
+  isTransactionTooLargeError,
+  isTransientError,
+  isUnsupportedValueError,
+  isUpcastError,
+  TransactionTooLargeError,
+  TransientError,
+  UnsupportedValueError,
+  UpcastError,
+} from './errors.js';
 export { EventStore, type EventStoreOptions, type ReadStreamOptions } from './event-store.js';
 export { createEventTable, createTableIfMissing, eventTableDefinition } from './table.js';
 export {
@@ -15,35 +47,8 @@ export {
 } from './types.js';
 export { type Upcaster, UpcasterChain, type Upcasters } from './upcasting.js';
 export {
-  decodeEventItem,
-  type EncodedEvent,
-  EventAttribute,
-  type EventItem,
-  encodeEventItem,
-  isEventItem,
-  MAX_ITEM_BYTES,
-} from './codec/event-item.js';
-export { decodeValue, type EncodedValue, encodeValue, MAX_NESTING_DEPTH } from './codec/value-codec.js';
-export { MAX_TRANSACTION_BYTES, MAX_TRANSACTION_ITEMS } from './append/plan.js';
-export { MAX_EVENT_ID_LENGTH, MAX_EVENT_TYPE_LENGTH, MAX_STREAM_ID_BYTES, assertStreamId } from './validation.js';
-export {
-  ConcurrencyError,
-  CorruptEventError,
-  EventStoreError,
-  EventStoreErrorCode,
-  EventTooLargeError,
-  InvalidInputError,
-  TransactionTooLargeError,
-  TransientError,
-  UnsupportedValueError,
-  UpcastError,
-  isConcurrencyError,
-  isCorruptEventError,
-  isEventStoreError,
-  isEventTooLargeError,
-  isInvalidInputError,
-  isTransactionTooLargeError,
-  isTransientError,
-  isUnsupportedValueError,
-  isUpcastError,
-} from './errors.js';
+  assertStreamId,
+  MAX_EVENT_ID_LENGTH,
+  MAX_EVENT_TYPE_LENGTH,
+  MAX_STREAM_ID_BYTES,
+} from './validation.js';

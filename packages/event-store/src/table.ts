@@ -1,6 +1,6 @@
 import {
-  type CreateTableCommandInput,
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   type DynamoDBClient,
   waitUntilTableExists,
@@ -50,7 +50,10 @@ export async function createTableIfMissing(
     if ((error as { name?: string }).name !== 'ResourceInUseException') throw error;
   }
   // Waits for ACTIVE: a table that was just created cannot take writes before that.
-  await waitUntilTableExists({ client, maxWaitTime: options.maxWaitSeconds ?? 120, minDelay: 1, maxDelay: 5 }, { TableName });
+  await waitUntilTableExists(
+    { client, maxWaitTime: options.maxWaitSeconds ?? 120, minDelay: 1, maxDelay: 5 },
+    { TableName },
+  );
   const { Table } = await client.send(new DescribeTableCommand({ TableName }));
   const expected = JSON.stringify(definition.KeySchema);
   if (JSON.stringify(Table?.KeySchema) !== expected) {
@@ -67,6 +70,9 @@ export async function createTableIfMissing(
  * @example
  * await createEventTable(client, { tableName: 'events' });
  */
-export async function createEventTable(client: DynamoDBClient, options: { tableName: string }): Promise<void> {
+export async function createEventTable(
+  client: DynamoDBClient,
+  options: { tableName: string },
+): Promise<void> {
   await createTableIfMissing(client, eventTableDefinition(options.tableName));
 }

@@ -32,7 +32,11 @@ export class UpcasterChain {
       const froms = Object.keys(steps).map(Number);
       for (const from of froms) {
         if (!Number.isSafeInteger(from) || from < 1) {
-          throw new UpcastError({ eventType: type, schemaVersion: from, problem: 'upcaster keys must be integers >= 1' });
+          throw new UpcastError({
+            eventType: type,
+            schemaVersion: from,
+            problem: 'upcaster keys must be integers >= 1',
+          });
         }
       }
       const current = froms.length === 0 ? 1 : Math.max(...froms) + 1;

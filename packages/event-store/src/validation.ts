@@ -18,18 +18,27 @@ export function assertStreamId(streamId: unknown, path = 'streamId'): asserts st
   }
 }
 
-function assertIdentifier(value: unknown, path: string, maxLength: number, example: string): asserts value is string {
+function assertIdentifier(
+  value: unknown,
+  path: string,
+  maxLength: number,
+  example: string,
+): asserts value is string {
   if (typeof value !== 'string') {
     throw new InvalidInputError(path, `expected ${example}, got ${describe(value)}`);
   }
   if (value.length === 0) throw new InvalidInputError(path, `must not be empty; use ${example}`);
   if (value.length > maxLength) throw new InvalidInputError(path, `must be at most ${maxLength} characters`);
   if (!value.isWellFormed()) throw new InvalidInputError(path, 'has an unpaired surrogate (not valid UTF-8)');
-  if (CONTROL_CHARACTERS.test(value)) throw new InvalidInputError(path, 'must not contain control characters');
+  if (CONTROL_CHARACTERS.test(value))
+    throw new InvalidInputError(path, 'must not contain control characters');
 }
 
 /** Checks an expected version: a non-negative safe integer, `'no-stream'`, `'exists'` or `'any'`. */
-export function assertExpectedVersion(value: unknown, path = 'expectedVersion'): asserts value is ExpectedVersion {
+export function assertExpectedVersion(
+  value: unknown,
+  path = 'expectedVersion',
+): asserts value is ExpectedVersion {
   if (typeof value === 'number') {
     assertVersionNumber(value, path, 0);
     return;
@@ -50,7 +59,8 @@ export function assertVersionNumber(value: unknown, path: string, min: number): 
 
 /** Checks the events of one append: a non-empty array of `{ type, data, metadata?, eventId? }`. */
 export function assertNewEvents(events: unknown, path = 'events'): asserts events is readonly NewEvent[] {
-  if (!Array.isArray(events)) throw new InvalidInputError(path, `expected an array of events, got ${describe(events)}`);
+  if (!Array.isArray(events))
+    throw new InvalidInputError(path, `expected an array of events, got ${describe(events)}`);
   if (events.length === 0) throw new InvalidInputError(path, 'must hold at least one event');
   const ids = new Set<string>();
   events.forEach((event: unknown, index) => {
@@ -60,13 +70,18 @@ export function assertNewEvents(events: unknown, path = 'events'): asserts event
     }
     const { type, data, metadata, eventId } = event as Record<string, unknown>;
     assertIdentifier(type, `${at}.type`, MAX_EVENT_TYPE_LENGTH, 'an event type such as "MoneyDeposited"');
-    if (data === undefined) throw new InvalidInputError(`${at}.data`, 'is required; use null for an event without data');
-    if (metadata !== undefined && (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))) {
+    if (data === undefined)
+      throw new InvalidInputError(`${at}.data`, 'is required; use null for an event without data');
+    if (
+      metadata !== undefined &&
+      (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
+    ) {
       throw new InvalidInputError(`${at}.metadata`, `expected an object, got ${describe(metadata)}`);
     }
     if (eventId !== undefined) {
       assertIdentifier(eventId, `${at}.eventId`, MAX_EVENT_ID_LENGTH, 'a unique id such as a ULID');
-      if (ids.has(eventId)) throw new InvalidInputError(`${at}.eventId`, `"${eventId}" appears twice in one append`);
+      if (ids.has(eventId))
+        throw new InvalidInputError(`${at}.eventId`, `"${eventId}" appears twice in one append`);
       ids.add(eventId);
     }
   });
@@ -83,10 +98,16 @@ export function assertReadOptions(options: unknown): ReadOptions {
   if (toVersion !== undefined) assertVersionNumber(toVersion, 'options.toVersion', 1);
   if (limit !== undefined) assertVersionNumber(limit, 'options.limit', 1);
   if (direction !== undefined && direction !== 'forward' && direction !== 'backward') {
-    throw new InvalidInputError('options.direction', `expected 'forward' or 'backward', got ${describe(direction)}`);
+    throw new InvalidInputError(
+      'options.direction',
+      `expected 'forward' or 'backward', got ${describe(direction)}`,
+    );
   }
   if (consistentRead !== undefined && typeof consistentRead !== 'boolean') {
-    throw new InvalidInputError('options.consistentRead', `expected a boolean, got ${describe(consistentRead)}`);
+    throw new InvalidInputError(
+      'options.consistentRead',
+      `expected a boolean, got ${describe(consistentRead)}`,
+    );
   }
   return options as ReadOptions;
 }
@@ -95,7 +116,9 @@ export function assertReadOptions(options: unknown): ReadOptions {
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'string')
+    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
   return typeof value === 'object' ? 'an object' : typeof value;
 }

@@ -13,7 +13,13 @@ import { buildAppendTransaction, buildPutEvent } from '../requests/append-reques
 import { buildHeadQuery } from '../requests/query-events.js';
 import type { AppendResult, StoredEvent, StreamAppend } from '../types.js';
 import type { UpcasterChain } from '../upcasting.js';
-import { assertFitsOneTransaction, type PlannedStream, planStream } from './plan.js';
+import {
+  assertFitsOneTransaction,
+  type PlannedStream,
+  type PreparedStream,
+  placeStream,
+  prepareStream,
+} from './plan.js';
 
 export interface AppenderConfig {
   readonly client: DynamoDBClient;
@@ -42,8 +48,16 @@ export class Appender {
   }
 
   async append(requests: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const recordedAt = this.#config.now().toISOString();
+    const context = {
+      recordedAt,
+      newEventId: this.#config.newEventId,
+      schemaVersionOf: (type: string) => this.#config.upcasters.currentVersion(type),
+    };
+    const prepared = requests.map((request) => prepareStream(request, context));
+    assertFitsOneTransaction(prepared, prepared.filter((stream) => this.#needsProof(stream)).length);
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.#attempt(requests);
+      const outcome = await this.#attempt(prepared);
       if (outcome.kind === 'done') return outcome.results;
       if (attempt >= this.#config.maxAttempts) throw outcome.error;
       await sleep(Math.min(1000, 10 * 2 ** attempt) * (0.5 + Math.random()));
@@ -56,59 +70,55 @@ export class Appender {
     return items[0] === undefined ? 0 : decodeEventItem(items[0]).version;
   }
 
-  async #attempt(requests: readonly StreamAppend[]): Promise<Attempt> {
-    const recordedAt = this.#config.now().toISOString();
-    const planned = await Promise.all(requests.map((request) => this.#plan(request, recordedAt)));
+  async #attempt(prepared: readonly PreparedStream[]): Promise<Attempt> {
+    const planned = await Promise.all(prepared.map((stream) => this.#plan(stream)));
     if (planned.every((entry) => 'duplicate' in entry)) {
-      return { kind: 'done', results: planned.map((entry) => (entry as { duplicate: AppendResult }).duplicate) };
+      return {
+        kind: 'done',
+        results: planned.map((entry) => (entry as { duplicate: AppendResult }).duplicate),
+      };
     }
     const streams = planned.map((entry, index) =>
-      'duplicate' in entry ? this.#planOnTop(requests[index] as StreamAppend, entry.duplicate, recordedAt) : entry,
+      'duplicate' in entry ? placeStream(prepared[index]!, entry.duplicate.version, false) : entry,
     );
-    assertFitsOneTransaction(streams);
     const single = streams.length === 1 ? streams[0] : undefined;
     if (single && single.encoded.length === 1 && single.proveVersion === undefined) return this.#put(single);
     return this.#transact(streams);
   }
 
-  async #plan(request: StreamAppend, recordedAt: string): Promise<Planned> {
-    const { streamId, expectedVersion } = request;
-    const context = {
-      recordedAt,
-      newEventId: this.#config.newEventId,
-      schemaVersionOf: (type: string) => this.#config.upcasters.currentVersion(type),
-    };
+  /**
+   * An exact expected version v > 0 needs proof that version v exists, unless this process has
+   * seen it: otherwise appending v+1 could leave a gap (see KnownVersions).
+   */
+  #needsProof(stream: PreparedStream): boolean {
+    const expected = stream.expectedVersion;
+    return typeof expected === 'number' && expected > 0 && !this.#config.known.has(stream.streamId, expected);
+  }
+
+  async #plan(stream: PreparedStream): Promise<Planned> {
+    const { streamId, expectedVersion } = stream;
     if (typeof expectedVersion === 'number' || expectedVersion === 'no-stream') {
       const base = expectedVersion === 'no-stream' ? 0 : expectedVersion;
-      const needsProof = base > 0 && !this.#config.known.has(streamId, base);
-      return planStream({ streamId, expectedVersion, base, events: request.events, needsProof }, context);
+      return placeStream(stream, base, this.#needsProof(stream));
     }
     // 'any' / 'exists': read the head. Reading the last k events instead of 1 costs the same
     // request and recognises a retry of this very append (same event ids already on top).
-    const head = await this.#head(streamId, request.events.length);
+    const head = await this.#head(streamId, stream.events.length);
     const base = head[0] === undefined ? 0 : decodeEventItem(head[0]).version;
     if (expectedVersion === 'exists' && base === 0) {
       throw new ConcurrencyError({ streamId, expectedVersion, actualVersion: 0 });
     }
-    const duplicate = this.#matchDuplicate(request, [...head].reverse());
+    const duplicate = this.#matchDuplicate(stream, [...head].reverse());
     if (duplicate) return { duplicate };
-    return planStream({ streamId, expectedVersion, base, events: request.events, needsProof: false }, context);
+    return placeStream(stream, base, false);
   }
 
-  #planOnTop(request: StreamAppend, duplicate: AppendResult, recordedAt: string): PlannedStream {
-    return planStream(
-      { ...request, base: duplicate.version, needsProof: false },
-      {
-        recordedAt,
-        newEventId: this.#config.newEventId,
-        schemaVersionOf: (type) => this.#config.upcasters.currentVersion(type),
-      },
-    );
-  }
-
-  #matchDuplicate(request: StreamAppend, stored: Record<string, AttributeValue>[]): AppendResult | undefined {
-    const ids = request.events.map((event) => event.eventId);
-    if (ids.some((id) => id === undefined) || stored.length !== ids.length) return undefined;
+  #matchDuplicate(
+    stream: PreparedStream,
+    stored: Record<string, AttributeValue>[],
+  ): AppendResult | undefined {
+    const ids = stream.events.map((event) => event.eventId);
+    if (stored.length !== ids.length) return undefined;
     const events = stored.map((item) => this.#decode(item));
     if (!events.every((event, index) => event.eventId === ids[index])) return undefined;
     return this.#resultOf(events);
@@ -156,7 +166,10 @@ export class Appender {
     if (!failed) {
       const transient = reasons.some((reason) => TRANSIENT_CODES.has(reason.Code ?? ''));
       if (transient) {
-        return { kind: 'retry', error: new TransientError('DynamoDB kept cancelling the append; retry later', { cause: error }) };
+        return {
+          kind: 'retry',
+          error: new TransientError('DynamoDB kept cancelling the append; retry later', { cause: error }),
+        };
       }
       throw error;
     }
@@ -175,7 +188,8 @@ export class Appender {
       if (reason?.Code === 'ConditionalCheckFailed' && heldBy !== undefined && heldBy !== ours) {
         return this.#conflict(stream, error);
       }
-      if (reason?.Code !== 'ConditionalCheckFailed' || heldBy !== ours) duplicates[action.streamIndex] = false;
+      if (reason?.Code !== 'ConditionalCheckFailed' || heldBy !== ours)
+        duplicates[action.streamIndex] = false;
     }
     if (duplicates.every(Boolean)) {
       const results = streams.map((stream) =>
@@ -193,7 +207,10 @@ export class Appender {
       const head = await this.headVersion(stream.streamId);
       if (head !== stream.base) return this.#conflict(stream, error, head);
     }
-    return { kind: 'retry', error: new TransientError('the append was cancelled for no visible reason', { cause: error }) };
+    return {
+      kind: 'retry',
+      error: new TransientError('the append was cancelled for no visible reason', { cause: error }),
+    };
   }
 
   async #conflict(stream: PlannedStream, cause: unknown, knownHead?: number): Promise<Attempt> {

@@ -18,27 +18,34 @@ export interface PlannedStream {
   readonly proveVersion?: number;
 }
 
-export interface PlanInput {
+/** A stream's events encoded and size-checked once, before their versions are known. */
+export interface PreparedStream {
   readonly streamId: string;
   readonly expectedVersion: ExpectedVersion;
-  readonly base: number;
-  readonly events: readonly NewEvent[];
-  readonly needsProof: boolean;
+  readonly events: StoredEvent[];
+  readonly encoded: EncodedEvent[];
 }
 
-export interface PlanContext {
+export interface PrepareContext {
   readonly newEventId: () => string;
   readonly schemaVersionOf: (type: string) => number;
   readonly recordedAt: string;
 }
 
-/** Turns new events into stored events with contiguous versions after `base`, encoded and size-checked. */
-export function planStream(input: PlanInput, context: PlanContext): PlannedStream {
-  const events = input.events.map(
-    (event, index) =>
+/**
+ * Assigns event ids, encodes and size-checks a stream's events, all before any request: bad
+ * input fails without sending anything. Versions are placeholders until {@link placeStream}.
+ */
+export function prepareStream(
+  request: { streamId: string; expectedVersion: ExpectedVersion; events: readonly NewEvent[] },
+  context: PrepareContext,
+): PreparedStream {
+  const events = request.events.map(
+    (event) =>
       ({
-        streamId: input.streamId,
-        version: input.base + index + 1,
+        streamId: request.streamId,
+        // The largest version bounds the item size: placing it later never grows the item.
+        version: Number.MAX_SAFE_INTEGER,
         eventId: event.eventId ?? context.newEventId(),
         type: event.type,
         data: event.data,
@@ -48,21 +55,37 @@ export function planStream(input: PlanInput, context: PlanContext): PlannedStrea
       }) as StoredEvent,
   );
   return {
-    streamId: input.streamId,
-    expectedVersion: input.expectedVersion,
-    base: input.base,
+    streamId: request.streamId,
+    expectedVersion: request.expectedVersion,
     events,
     encoded: events.map(encodeEventItem),
-    ...(input.needsProof ? { proveVersion: input.base } : {}),
+  };
+}
+
+/** Gives prepared events their versions after `base` (cheap: only the version attribute changes). */
+export function placeStream(prepared: PreparedStream, base: number, needsProof: boolean): PlannedStream {
+  return {
+    streamId: prepared.streamId,
+    expectedVersion: prepared.expectedVersion,
+    base,
+    events: prepared.events.map((event, index) => ({ ...event, version: base + index + 1 }) as StoredEvent),
+    encoded: prepared.encoded.map((encoded, index) => ({
+      size: encoded.size,
+      item: { ...encoded.item, version: { N: String(base + index + 1) } },
+    })),
+    ...(needsProof ? { proveVersion: base } : {}),
   };
 }
 
 /** Throws when the planned streams cannot be written in one transaction. */
-export function assertFitsOneTransaction(streams: readonly PlannedStream[]): void {
-  let items = 0;
+export function assertFitsOneTransaction(
+  streams: readonly (PreparedStream & { proveVersion?: number })[],
+  proofs = streams.filter((stream) => stream.proveVersion !== undefined).length,
+): void {
+  let items = proofs;
   let bytes = 0;
   for (const stream of streams) {
-    items += stream.encoded.length + (stream.proveVersion === undefined ? 0 : 1);
+    items += stream.encoded.length;
     bytes += stream.encoded.reduce((sum, event) => sum + event.size, 0);
   }
   if (items > MAX_TRANSACTION_ITEMS) {

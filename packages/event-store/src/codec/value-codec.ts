@@ -110,7 +110,8 @@ function encodeMap(value: Record<string, unknown>, path: string, depth: number):
     const child = value[key];
     if (child === undefined) continue;
     if (key.length === 0) throw new UnsupportedValueError(path, 'DynamoDB map keys cannot be empty strings');
-    if (!key.isWellFormed()) throw new UnsupportedValueError(path, `key ${JSON.stringify(key)} is not valid UTF-8`);
+    if (!key.isWellFormed())
+      throw new UnsupportedValueError(path, `key ${JSON.stringify(key)} is not valid UTF-8`);
     const encoded = encodeValue(child, `${path}.${key}`, depth + 1);
     map[key] = encoded.value;
     size += Buffer.byteLength(key, 'utf8') + encoded.size + 1;
@@ -126,7 +127,15 @@ export function decodeValue(value: AttributeValue): unknown {
   if (value.NULL !== undefined) return null;
   if (value.M !== undefined) {
     const out: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(value.M)) out[key] = decodeValue(child);
+    for (const [key, child] of Object.entries(value.M)) {
+      // defineProperty, not assignment: a "__proto__" key must stay data, not replace the prototype.
+      Object.defineProperty(out, key, {
+        value: decodeValue(child),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
     return out;
   }
   if (value.L !== undefined) return value.L.map(decodeValue);
