@@ -52,3 +52,15 @@ export {
   MAX_EVENT_TYPE_LENGTH,
   MAX_STREAM_ID_BYTES,
 } from './validation.js';
+export {
+  CorruptSnapshotError,
+  createSnapshotTable,
+  isCorruptSnapshotError,
+  type LoadSnapshotOptions,
+  type NewSnapshot,
+  type SaveSnapshotResult,
+  type Snapshot,
+  SnapshotStore,
+  type SnapshotStoreOptions,
+  snapshotTableDefinition,
+} from './snapshots/index.js';

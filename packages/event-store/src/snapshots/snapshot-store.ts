@@ -1,0 +1,121 @@
+import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { InvalidInputError } from '../errors.js';
+import { assertStreamId, assertVersionNumber, describe } from '../validation.js';
+import { decodeSnapshotItem, encodeSnapshotItem } from './snapshot-item.js';
+import { buildGetSnapshot, buildPutSnapshot } from './snapshot-requests.js';
+import type { NewSnapshot, SaveSnapshotResult, Snapshot } from './types.js';
+
+/**
+ * Options of a {@link SnapshotStore}.
+ *
+ * @example
+ * const options: SnapshotStoreOptions = { client, tableName: 'snapshots' };
+ */
+export interface SnapshotStoreOptions {
+  /** A DynamoDB client; the store never creates one itself. */
+  readonly client: DynamoDBClient;
+  /** The snapshots table (see `createSnapshotTable`), not the events table. */
+  readonly tableName: string;
+  /** Clock for `takenAt` (default: `new Date()`). */
+  readonly now?: () => Date;
+}
+
+/**
+ * Options of {@link SnapshotStore.load}.
+ *
+ * @example
+ * await snapshots.load('account-1', { consistentRead: true });
+ */
+export interface LoadSnapshotOptions {
+  /** Strongly consistent read (default `false`: a stale snapshot is still correct, and half the price). */
+  readonly consistentRead?: boolean;
+}
+
+/**
+ * Saves and loads the latest snapshot of each stream, in a table of its own.
+ *
+ * @example
+ * const snapshots = new SnapshotStore({ client, tableName: 'snapshots' });
+ * await snapshots.save({ streamId: 'account-1', version: 100, schemaVersion: 1, state: { balance: 5 } });
+ * const snapshot = await snapshots.load<{ balance: number }>('account-1'); // { version: 100, state, ... }
+ */
+export class SnapshotStore {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  readonly #now: () => Date;
+
+  constructor(options: SnapshotStoreOptions) {
+    if (typeof options?.tableName !== 'string' || options.tableName.length < 3) {
+      throw new InvalidInputError(
+        'tableName',
+        `expected a DynamoDB table name, got ${describe(options?.tableName)}`,
+      );
+    }
+    if (typeof options.client?.send !== 'function') {
+      throw new InvalidInputError('client', 'expected a DynamoDBClient from @aws-sdk/client-dynamodb');
+    }
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * Saves a snapshot with one conditional `PutItem` that never replaces a newer snapshot: when the
+   * table already holds a newer one (or this very one), nothing is written and `written` is false.
+   *
+   * @throws InvalidInputError for a malformed stream id, version or schema version; nothing is sent.
+   * @throws UnsupportedValueError when the state holds a value DynamoDB cannot store exactly, or is too
+   * large for one item; nothing is sent.
+   */
+  async save<S>(snapshot: NewSnapshot<S>): Promise<SaveSnapshotResult> {
+    const checked = this.#check(snapshot);
+    const { item } = encodeSnapshotItem(checked);
+    try {
+      await this.client.send(new PutItemCommand(buildPutSnapshot(this.tableName, item)));
+      return { written: true };
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return { written: false };
+      throw error;
+    }
+  }
+
+  /**
+   * Loads a stream's latest snapshot, or `undefined` when it has none: one `GetItem`.
+   *
+   * @throws CorruptSnapshotError when the stored item is not a snapshot.
+   */
+  async load<S = unknown>(
+    streamId: string,
+    options: LoadSnapshotOptions = {},
+  ): Promise<Snapshot<S> | undefined> {
+    assertStreamId(streamId);
+    const consistentRead = options.consistentRead ?? false;
+    if (typeof consistentRead !== 'boolean') {
+      throw new InvalidInputError(
+        'options.consistentRead',
+        `expected a boolean, got ${describe(consistentRead)}`,
+      );
+    }
+    const output = await this.client.send(
+      new GetItemCommand(buildGetSnapshot(this.tableName, streamId, consistentRead)),
+    );
+    return output.Item === undefined ? undefined : (decodeSnapshotItem(output.Item) as Snapshot<S>);
+  }
+
+  #check(snapshot: NewSnapshot<unknown>): Snapshot {
+    if (typeof snapshot !== 'object' || snapshot === null) {
+      throw new InvalidInputError(
+        'snapshot',
+        `expected { streamId, version, schemaVersion, state }, got ${describe(snapshot)}`,
+      );
+    }
+    assertStreamId(snapshot.streamId, 'snapshot.streamId');
+    assertVersionNumber(snapshot.version, 'snapshot.version', 1);
+    assertVersionNumber(snapshot.schemaVersion, 'snapshot.schemaVersion', 1);
+    const takenAt = snapshot.takenAt ?? this.#now().toISOString();
+    if (typeof takenAt !== 'string' || Number.isNaN(Date.parse(takenAt))) {
+      throw new InvalidInputError('snapshot.takenAt', `expected an ISO-8601 time, got ${describe(takenAt)}`);
+    }
+    return { ...snapshot, takenAt };
+  }
+}
