@@ -21,7 +21,7 @@ async function costTable(client: DynamoDBClient, tableName: string): Promise<Ben
   const store = new EventStore({ client, tableName });
   const m = meter(client);
   const rows: BenchTable['rows'] = [];
-  const measure = async (operation: string, minimum: string, work: () => Promise<number>) => {
+  const measure = async (operation: string, minimum: string, work: () => Promise<string>) => {
     m.reset();
     const capacity = await work();
     rows.push({

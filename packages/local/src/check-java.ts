@@ -2,7 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { JavaNotFoundError, JavaTooOldError } from './errors.js';
 import { type JavaVersion, MINIMUM_JAVA_MAJOR, parseJavaVersion } from './java-version.js';
 
-/** Options of {@link checkJava}. */
+/**
+ * Options of {@link checkJava}.
+ *
+ * @example
+ * ```ts
+ * checkJava({ javaCommand: '/usr/lib/jvm/java-17-openjdk-amd64/bin/java', minimumMajor: 17 });
+ * ```
+ */
 export interface CheckJavaOptions {
   /** Java executable to check. Default `java` (looked up on `PATH`). */
   readonly javaCommand?: string;

@@ -1,6 +1,11 @@
 /**
  * Stable error codes of `@dynamo-es/local`. Compare codes (or use the `isXError()` guards) rather than
  * `instanceof`, so checks keep working when the package is installed twice.
+ *
+ * @example
+ * ```ts
+ * if (isDynamoDBLocalError(error) && error.code === LOCAL_ERROR_CODES.javaTooOld) process.exit(2);
+ * ```
  */
 export const LOCAL_ERROR_CODES = {
   javaNotFound: 'JAVA_NOT_FOUND',
@@ -11,7 +16,14 @@ export const LOCAL_ERROR_CODES = {
   nonLocalEndpoint: 'NON_LOCAL_ENDPOINT',
 } as const;
 
-/** One of {@link LOCAL_ERROR_CODES}. */
+/**
+ * One of {@link LOCAL_ERROR_CODES}.
+ *
+ * @example
+ * ```ts
+ * const code: LocalErrorCode = 'JAVA_NOT_FOUND';
+ * ```
+ */
 export type LocalErrorCode = (typeof LOCAL_ERROR_CODES)[keyof typeof LOCAL_ERROR_CODES];
 
 /** How to get a suitable Java, appended to the Java errors. */

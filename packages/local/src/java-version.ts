@@ -1,7 +1,21 @@
-/** Oldest Java major version DynamoDB Local (v3) runs on. */
+/**
+ * Oldest Java major version DynamoDB Local (v3) runs on.
+ *
+ * @example
+ * ```ts
+ * console.log(`DynamoDB Local needs Java ${MINIMUM_JAVA_MAJOR} or newer`);
+ * ```
+ */
 export const MINIMUM_JAVA_MAJOR = 17;
 
-/** A Java runtime version as reported by `java -version`. */
+/**
+ * A Java runtime version as reported by `java -version`.
+ *
+ * @example
+ * ```ts
+ * const java: JavaVersion = { version: '1.8.0_292', major: 8 };
+ * ```
+ */
 export interface JavaVersion {
   /** The quoted version string, e.g. `17.0.15` or `1.8.0_292`. */
   readonly version: string;

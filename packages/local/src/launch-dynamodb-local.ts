@@ -28,7 +28,8 @@ const hasExited = (child: ChildProcess): boolean => child.exitCode !== null || c
 /** Resolves once the process has exited and its pipes are closed (or it could not be spawned at all). */
 const whenClosed = (child: ChildProcess): Promise<Error | undefined> =>
   new Promise((resolve) => {
-    child.once('error', resolve);
+    // `on`, not `once`: an unhandled later 'error' (e.g. a failed kill) would crash the process.
+    child.on('error', resolve);
     child.once('close', () => resolve(undefined));
   });
 

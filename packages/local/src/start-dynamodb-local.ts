@@ -5,9 +5,16 @@ import { createDynamoDBClient } from './create-dynamodb-client.js';
 import type { DynamoDBLocal } from './dynamodb-local.js';
 import { isDynamoDBLocalExitedError } from './errors.js';
 import { findFreePort } from './find-free-port.js';
-import { type LaunchedProcess, launchDynamoDBLocal } from './launch-dynamodb-local.js';
+import { type LaunchedProcess, type LaunchOptions, launchDynamoDBLocal } from './launch-dynamodb-local.js';
 
-/** Options of {@link startDynamoDBLocal}. */
+/**
+ * Options of {@link startDynamoDBLocal}.
+ *
+ * @example
+ * ```ts
+ * await startDynamoDBLocal({ dataDirectory: '.dynamodb-data', startupTimeoutMs: 60_000 });
+ * ```
+ */
 export interface StartDynamoDBLocalOptions {
   /** TCP port. Default: a free port chosen by the OS. */
   readonly port?: number;
@@ -23,9 +30,7 @@ const PORT_ATTEMPTS = 3;
 const isPortTaken = (error: unknown): boolean =>
   isDynamoDBLocalExitedError(error) && /BindException|Address already in use/.test(error.stderr);
 
-const launchOnFreePort = async (
-  options: Omit<Parameters<typeof launchDynamoDBLocal>[0], 'port'>,
-): Promise<LaunchedProcess> => {
+const launchOnFreePort = async (options: Omit<LaunchOptions, 'port'>): Promise<LaunchedProcess> => {
   for (let attempt = 1; ; attempt++) {
     try {
       return await launchDynamoDBLocal({ ...options, port: await findFreePort() });

@@ -45,8 +45,12 @@ const poll = async (
  * ```
  */
 export const waitUntilReady = async (options: WaitUntilReadyOptions): Promise<void> => {
-  // One attempt per request: the polling loop is the retry policy.
-  const probe = createDynamoDBClient(options.endpoint, { maxAttempts: 1 });
+  // One attempt per request: the polling loop is the retry policy. Timeouts, because something else may
+  // accept connections on the port without ever answering, and a hung request would outlive the deadline.
+  const probe = createDynamoDBClient(options.endpoint, {
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
+  });
   let stopped = false;
   try {
     // Both sides resolve (never reject), so the loser of the race cannot become an unhandled rejection.
