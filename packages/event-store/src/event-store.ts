@@ -1,8 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { monotonicFactory } from 'ulid';
 import { Appender } from './append/appender.js';
-import { InvalidInputError } from './errors.js';
+import { InvalidInputError, isConcurrencyError } from './errors.js';
 import { KnownVersions } from './known-versions.js';
+import { type Logger, silentLogger } from './observability/logger.js';
+import { type Metrics, noMetrics } from './observability/metrics.js';
+import { withSpan } from './observability/tracing.js';
 import { readEvents } from './reader.js';
 import type {
   AppendOptions,
@@ -38,6 +41,10 @@ export interface EventStoreOptions {
   readonly newEventId?: () => string;
   /** Clock for `recordedAt` (default: `new Date()`). */
   readonly now?: () => Date;
+  /** Told about conflicts and retries (default: silent). `console` and Powertools Logger fit. */
+  readonly logger?: Logger;
+  /** Receives `EventsAppended`, `AppendConflicts` and `AppendRetries` (default: none). */
+  readonly metrics?: Metrics;
 }
 
 export interface ReadStreamOptions {
@@ -60,6 +67,8 @@ export class EventStore<E extends EventShape = EventShape> {
   readonly tableName: string;
   readonly client: DynamoDBClient;
   readonly upcasters: UpcasterChain;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
   readonly #known: KnownVersions;
   readonly #appender: Appender;
 
@@ -76,6 +85,8 @@ export class EventStore<E extends EventShape = EventShape> {
     this.tableName = options.tableName;
     this.client = options.client;
     this.upcasters = new UpcasterChain(options.upcasters);
+    this.logger = options.logger ?? silentLogger;
+    this.metrics = options.metrics ?? noMetrics;
     this.#known = new KnownVersions(options.knownStreams);
     const ulid = monotonicFactory();
     this.#appender = new Appender({
@@ -86,6 +97,10 @@ export class EventStore<E extends EventShape = EventShape> {
       newEventId: options.newEventId ?? (() => ulid()),
       now: options.now ?? (() => new Date()),
       maxAttempts: options.maxAppendAttempts ?? 10,
+      onRetry: (error, attempt) => {
+        this.metrics.record('AppendRetries', 1, 'Count');
+        this.logger.info('dynamo-es: append retried', { attempt, error: error.message });
+      },
     });
   }
 
@@ -103,9 +118,7 @@ export class EventStore<E extends EventShape = EventShape> {
     assertStreamId(streamId);
     assertNewEvents(events);
     assertExpectedVersion(options?.expectedVersion, 'options.expectedVersion');
-    const [result] = await this.#appender.append([
-      { streamId, events, expectedVersion: options.expectedVersion },
-    ]);
+    const [result] = await this.#write([{ streamId, events, expectedVersion: options.expectedVersion }]);
     return result as AppendResult<T>;
   }
 
@@ -141,7 +154,29 @@ export class EventStore<E extends EventShape = EventShape> {
       }
       seen.add(entry.streamId);
     });
-    return (await this.#appender.append(appends)) as AppendResult<T>[];
+    return (await this.#write(appends)) as AppendResult<T>[];
+  }
+
+  async #write(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const streams = appends.map((entry) => entry.streamId).join(',');
+    try {
+      const results = await withSpan('dynamo-es.append', { 'dynamo_es.streams': streams }, () =>
+        this.#appender.append(appends),
+      );
+      const count = results.reduce((sum, result) => sum + result.events.length, 0);
+      this.metrics.record('EventsAppended', count, 'Count');
+      return results;
+    } catch (error) {
+      if (isConcurrencyError(error)) {
+        this.metrics.record('AppendConflicts', 1, 'Count');
+        this.logger.debug('dynamo-es: append conflict', {
+          streamId: error.streamId,
+          expectedVersion: error.expectedVersion,
+          actualVersion: error.actualVersion,
+        });
+      }
+      throw error;
+    }
   }
 
   /** Reads events lazily, paginating transparently. See {@link ReadOptions}. */

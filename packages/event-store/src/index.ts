@@ -31,6 +31,27 @@ export {
   UpcastError,
 } from './errors.js';
 export { EventStore, type EventStoreOptions, type ReadStreamOptions } from './event-store.js';
+export { type Logger, silentLogger } from './observability/logger.js';
+export {
+  createEmbeddedMetrics,
+  type EmbeddedMetricsOptions,
+  type Metrics,
+  type MetricUnit,
+  noMetrics,
+} from './observability/metrics.js';
+export { withSpan } from './observability/tracing.js';
+export {
+  CorruptSnapshotError,
+  createSnapshotTable,
+  isCorruptSnapshotError,
+  type LoadSnapshotOptions,
+  type NewSnapshot,
+  type SaveSnapshotResult,
+  type Snapshot,
+  SnapshotStore,
+  type SnapshotStoreOptions,
+  snapshotTableDefinition,
+} from './snapshots/index.js';
 export { createEventTable, createTableIfMissing, eventTableDefinition } from './table.js';
 export {
   type AppendOptions,
@@ -52,15 +73,3 @@ export {
   MAX_EVENT_TYPE_LENGTH,
   MAX_STREAM_ID_BYTES,
 } from './validation.js';
-export {
-  CorruptSnapshotError,
-  createSnapshotTable,
-  isCorruptSnapshotError,
-  type LoadSnapshotOptions,
-  type NewSnapshot,
-  type SaveSnapshotResult,
-  type Snapshot,
-  SnapshotStore,
-  type SnapshotStoreOptions,
-  snapshotTableDefinition,
-} from './snapshots/index.js';

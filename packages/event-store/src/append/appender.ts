@@ -30,6 +30,8 @@ export interface AppenderConfig {
   readonly now: () => Date;
   /** Attempts for transient cancellations and for `'any'` / `'exists'` appends that race. */
   readonly maxAttempts: number;
+  /** Told before each retry, with the error that caused it. */
+  readonly onRetry?: (error: Error, attempt: number) => void;
 }
 
 type Attempt = { kind: 'done'; results: AppendResult[] } | { kind: 'retry'; error: Error };
@@ -60,6 +62,7 @@ export class Appender {
       const outcome = await this.#attempt(prepared);
       if (outcome.kind === 'done') return outcome.results;
       if (attempt >= this.#config.maxAttempts) throw outcome.error;
+      this.#config.onRetry?.(outcome.error, attempt);
       await sleep(Math.min(1000, 10 * 2 ** attempt) * (0.5 + Math.random()));
     }
   }
