@@ -15,11 +15,9 @@ describe('concurrent writers', () => {
     // Each writer has its own store (its own process, in effect) and appends at version 1.
     const outcomes = await Promise.allSettled(
       Array.from({ length: 50 }, (_, writer) =>
-        table
-          .newStore()
-          .append(streamId, [{ ...event('Wrote', { writer }), eventId: `w-${writer}` }], {
-            expectedVersion: 1,
-          }),
+        table.newStore().append(streamId, [{ ...event('Wrote', { writer }), eventId: `w-${writer}` }], {
+          expectedVersion: 1,
+        }),
       ),
     );
     const winners = outcomes.filter((o) => o.status === 'fulfilled');
