@@ -4,7 +4,12 @@ export default defineConfig({
   resolve: { conditions: ['@dynamo-es/source'] },
   ssr: { resolve: { conditions: ['@dynamo-es/source'] } },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      'packages/*/test/**/*.test.ts',
+      'examples/*/test/**/*.test.ts',
+      'examples/*/infra/test/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
     globalSetup: ['test/setup/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -13,6 +13,7 @@ export const EventStoreErrorCode = {
   EventTooLarge: 'DYNAMO_ES_EVENT_TOO_LARGE',
   TransactionTooLarge: 'DYNAMO_ES_TRANSACTION_TOO_LARGE',
   CorruptEvent: 'DYNAMO_ES_CORRUPT_EVENT',
+  CorruptSnapshot: 'DYNAMO_ES_CORRUPT_SNAPSHOT',
   Upcast: 'DYNAMO_ES_UPCAST',
   Transient: 'DYNAMO_ES_TRANSIENT',
 } as const;

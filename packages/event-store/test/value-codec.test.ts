@@ -32,6 +32,14 @@ describe('value codec', () => {
     expect(roundTrip(value)).toEqual(value);
   });
 
+  it('keeps a "__proto__" key as data', () => {
+    const value = JSON.parse('{"__proto__": {"x": 1}, "a": 2}');
+    const decoded = roundTrip(value) as Record<string, unknown>;
+    expect(Object.keys(decoded)).toEqual(['__proto__', 'a']);
+    expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
+    expect(JSON.stringify(decoded)).toBe(JSON.stringify(value));
+  });
+
   it('leaves out undefined properties and stores -0 as 0, as JSON does', () => {
     expect(roundTrip({ a: undefined, b: 1 })).toEqual({ b: 1 });
     expect(Object.is(roundTrip(-0), 0)).toBe(true);

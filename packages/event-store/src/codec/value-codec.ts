@@ -113,7 +113,7 @@ function encodeMap(value: Record<string, unknown>, path: string, depth: number):
     if (!key.isWellFormed())
       throw new UnsupportedValueError(path, `key ${JSON.stringify(key)} is not valid UTF-8`);
     const encoded = encodeValue(child, `${path}.${key}`, depth + 1);
-    map[key] = encoded.value;
+    setOwn(map, key, encoded.value);
     size += Buffer.byteLength(key, 'utf8') + encoded.size + 1;
   }
   return { value: { M: map }, size };
@@ -151,4 +151,12 @@ function decodeBinary(bytes: unknown): Uint8Array {
   if (typeof bytes === 'string') return new Uint8Array(Buffer.from(bytes, 'base64'));
   if (bytes instanceof Uint8Array) return new Uint8Array(bytes);
   throw new CorruptEventError('binary attribute is neither bytes nor base64');
+}
+
+/**
+ * Sets an own, enumerable property. Assignment would not do: `obj["__proto__"] = x` replaces the
+ * prototype instead of storing a key named "__proto__", which is valid data.
+ */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

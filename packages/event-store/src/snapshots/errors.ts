@@ -1,5 +1,7 @@
+import { EventStoreError, EventStoreErrorCode } from '../errors.js';
+
 /** Stable code of {@link CorruptSnapshotError}. */
-export const CORRUPT_SNAPSHOT_CODE = 'DYNAMO_ES_CORRUPT_SNAPSHOT';
+export const CORRUPT_SNAPSHOT_CODE = EventStoreErrorCode.CorruptSnapshot;
 
 /**
  * An item read from the snapshots table is not a valid snapshot (written by something else, or
@@ -12,12 +14,11 @@ export const CORRUPT_SNAPSHOT_CODE = 'DYNAMO_ES_CORRUPT_SNAPSHOT';
  *   if (isCorruptSnapshotError(error)) console.warn(error.streamId, error.message);
  * }
  */
-export class CorruptSnapshotError extends Error {
-  readonly code = CORRUPT_SNAPSHOT_CODE;
+export class CorruptSnapshotError extends EventStoreError {
   readonly streamId: string;
 
   constructor(streamId: string, problem: string, options?: { cause?: unknown }) {
-    super(`Not a valid snapshot of stream "${streamId}": ${problem}`, options);
+    super(CORRUPT_SNAPSHOT_CODE, `Not a valid snapshot of stream "${streamId}": ${problem}`, options);
     this.name = 'CorruptSnapshotError';
     this.streamId = streamId;
   }

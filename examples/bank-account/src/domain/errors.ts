@@ -1,0 +1,116 @@
+/**
+ * Domain errors of the bank. Each has a stable `code`; the HTTP layer maps codes to statuses, the
+ * domain knows nothing of HTTP.
+ */
+export const BankErrorCode = {
+  InvalidAmount: 'INVALID_AMOUNT',
+  InvalidCurrency: 'INVALID_CURRENCY',
+  InvalidOwner: 'INVALID_OWNER',
+  AccountNotOpen: 'ACCOUNT_NOT_OPEN',
+  AccountAlreadyOpen: 'ACCOUNT_ALREADY_OPEN',
+  AccountClosed: 'ACCOUNT_CLOSED',
+  InsufficientFunds: 'INSUFFICIENT_FUNDS',
+  CurrencyMismatch: 'CURRENCY_MISMATCH',
+  NonZeroBalance: 'NON_ZERO_BALANCE',
+  SameAccountTransfer: 'SAME_ACCOUNT_TRANSFER',
+} as const;
+export type BankErrorCode = (typeof BankErrorCode)[keyof typeof BankErrorCode];
+
+/** Base class of every rule the bank enforces. */
+export class BankError extends Error {
+  readonly code: BankErrorCode;
+  constructor(code: BankErrorCode, message: string) {
+    super(message);
+    this.name = 'BankError';
+    this.code = code;
+  }
+}
+
+export const isBankError = (error: unknown): error is BankError =>
+  typeof error === 'object' &&
+  error !== null &&
+  Object.values(BankErrorCode).includes((error as { code?: unknown }).code as BankErrorCode);
+
+export class InvalidAmountError extends BankError {
+  constructor(amount: unknown) {
+    super(
+      BankErrorCode.InvalidAmount,
+      `Amount ${JSON.stringify(amount) ?? String(amount)} is not a positive whole number of minor units (e.g. 1250 for 12.50)`,
+    );
+    this.name = 'InvalidAmountError';
+  }
+}
+
+export class InvalidCurrencyError extends BankError {
+  constructor(currency: unknown) {
+    super(BankErrorCode.InvalidCurrency, `Currency ${JSON.stringify(currency)} is not an ISO 4217 code such as "EUR"`);
+    this.name = 'InvalidCurrencyError';
+  }
+}
+
+export class InvalidOwnerError extends BankError {
+  constructor() {
+    super(BankErrorCode.InvalidOwner, 'Owner must be a non-empty name of at most 200 characters');
+    this.name = 'InvalidOwnerError';
+  }
+}
+
+export class AccountNotOpenError extends BankError {
+  constructor(readonly accountId: string) {
+    super(BankErrorCode.AccountNotOpen, `Account ${accountId} has not been opened`);
+    this.name = 'AccountNotOpenError';
+  }
+}
+
+export class AccountAlreadyOpenError extends BankError {
+  constructor(readonly accountId: string) {
+    super(BankErrorCode.AccountAlreadyOpen, `Account ${accountId} is already open`);
+    this.name = 'AccountAlreadyOpenError';
+  }
+}
+
+export class AccountClosedError extends BankError {
+  constructor(readonly accountId: string) {
+    super(BankErrorCode.AccountClosed, `Account ${accountId} is closed`);
+    this.name = 'AccountClosedError';
+  }
+}
+
+export class InsufficientFundsError extends BankError {
+  constructor(
+    readonly accountId: string,
+    readonly balance: number,
+    readonly requested: number,
+  ) {
+    super(BankErrorCode.InsufficientFunds, `Account ${accountId} holds ${balance}, less than the ${requested} requested`);
+    this.name = 'InsufficientFundsError';
+  }
+}
+
+export class CurrencyMismatchError extends BankError {
+  constructor(
+    readonly accountId: string,
+    readonly accountCurrency: string,
+    readonly requested: string,
+  ) {
+    super(BankErrorCode.CurrencyMismatch, `Account ${accountId} is in ${accountCurrency}, not ${requested}`);
+    this.name = 'CurrencyMismatchError';
+  }
+}
+
+export class NonZeroBalanceError extends BankError {
+  constructor(
+    readonly accountId: string,
+    readonly balance: number,
+  ) {
+    super(BankErrorCode.NonZeroBalance, `Account ${accountId} still holds ${balance}; withdraw it before closing`);
+    this.name = 'NonZeroBalanceError';
+  }
+}
+
+export class SameAccountTransferError extends BankError {
+  constructor(readonly accountId: string) {
+    super(BankErrorCode.SameAccountTransfer, `A transfer needs two different accounts, got ${accountId} twice`);
+    this.name = 'SameAccountTransferError';
+  }
+}

@@ -1,0 +1,100 @@
+import { givenAggregate, specifyDecider } from '@dynamo-es/aggregate/testing';
+import { describe, expect, it } from 'vitest';
+import { BankAccount } from '../src/domain/bank-account.js';
+import { closeAccountDecider } from '../src/domain/close-account.js';
+import {
+  AccountAlreadyOpenError,
+  AccountClosedError,
+  AccountNotOpenError,
+  CurrencyMismatchError,
+  InsufficientFundsError,
+  InvalidAmountError,
+  InvalidCurrencyError,
+  InvalidOwnerError,
+  NonZeroBalanceError,
+  SameAccountTransferError,
+} from '../src/domain/errors.js';
+import type { AccountEvent } from '../src/domain/events.js';
+import { formatMoney } from '../src/domain/money.js';
+
+const opened: AccountEvent = { type: 'AccountOpened', data: { owner: 'Ada', currency: 'EUR' } };
+const deposited = (amount: number): AccountEvent => ({ type: 'MoneyDeposited', data: { amount } });
+const closed: AccountEvent = { type: 'AccountClosed', data: {} };
+const account = (events: AccountEvent[]) => givenAggregate(BankAccount, events);
+
+describe('BankAccount (aggregate style)', () => {
+  it('opens with an optional initial deposit', () => {
+    account([])
+      .when((a) => a.open({ owner: ' Ada ', currency: 'EUR', initialDeposit: 1250 }))
+      .then([opened, deposited(1250)]);
+    account([]).when((a) => a.open({ owner: 'Ada', currency: 'EUR' })).then([opened]);
+  });
+
+  it('rejects a bad owner, currency or initial deposit, and opening twice', () => {
+    account([]).when((a) => a.open({ owner: ' ', currency: 'EUR' })).thenThrows(InvalidOwnerError);
+    account([]).when((a) => a.open({ owner: 'Ada', currency: 'euro' })).thenThrows(InvalidCurrencyError);
+    account([]).when((a) => a.open({ owner: 'Ada', currency: 'EUR', initialDeposit: 0 })).thenThrows(InvalidAmountError);
+    account([opened]).when((a) => a.open({ owner: 'Ada', currency: 'EUR' })).thenThrows(AccountAlreadyOpenError);
+  });
+
+  it('deposits and withdraws positive whole minor units, never overdrawing', () => {
+    const { state } = account([opened, deposited(500)]).when((a) => a.withdraw(200)).then([
+      { type: 'MoneyWithdrawn', data: { amount: 200 } },
+    ]);
+    expect(state.balance).toBe(300);
+    account([opened, deposited(500)]).when((a) => a.withdraw(501)).thenThrows(InsufficientFundsError);
+    for (const bad of [0, -5, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
+      account([opened]).when((a) => a.deposit(bad)).thenThrows(InvalidAmountError);
+    }
+    account([opened]).when((a) => a.deposit(100, 'USD')).thenThrows(CurrencyMismatchError);
+  });
+
+  it('refuses operations on unopened and closed accounts', () => {
+    account([]).when((a) => a.deposit(100)).thenThrows(AccountNotOpenError);
+    account([opened, closed]).when((a) => a.deposit(100)).thenThrows(AccountClosedError);
+    account([opened, closed]).when((a) => a.withdraw(100)).thenThrows(AccountClosedError);
+  });
+
+  it('sends and receives transfers in the account currency, never to itself', () => {
+    const { state } = account([opened, deposited(1000)])
+      .when((a) => a.sendTransfer({ transferId: 't1', to: 'other', amount: 400, currency: 'EUR' }))
+      .then([{ type: 'TransferSent', data: { transferId: 't1', to: 'other', amount: 400 } }]);
+    expect(state.balance).toBe(600);
+    account([opened])
+      .when((a) => a.receiveTransfer({ transferId: 't1', from: 'other', amount: 400, currency: 'EUR' }))
+      .then([{ type: 'TransferReceived', data: { transferId: 't1', from: 'other', amount: 400 } }]);
+    account([opened, deposited(10)])
+      .when((a) => a.sendTransfer({ transferId: 't', to: 'other', amount: 11, currency: 'EUR' }))
+      .thenThrows(InsufficientFundsError);
+    account([opened, deposited(10)])
+      .when((a) => a.sendTransfer({ transferId: 't', to: a.id, amount: 1, currency: 'EUR' }))
+      .thenThrows(SameAccountTransferError);
+    account([opened])
+      .when((a) => a.receiveTransfer({ transferId: 't', from: 'x', amount: 1, currency: 'USD' }))
+      .thenThrows(CurrencyMismatchError);
+  });
+});
+
+describe('closing an account (decider style)', () => {
+  const given = specifyDecider(closeAccountDecider);
+  const close = { type: 'CloseAccount', accountId: 'acc-1' } as const;
+
+  it('closes an open account with a zero balance', () => {
+    given([opened]).when(close).then([closed]);
+    given([opened, deposited(5), { type: 'MoneyWithdrawn', data: { amount: 5 } }]).when(close).then([closed]);
+  });
+
+  it('refuses a non-zero balance, an unopened or an already closed account', () => {
+    given([opened, deposited(5)]).when(close).thenThrows(NonZeroBalanceError);
+    given([]).when(close).thenThrows(AccountNotOpenError);
+    given([opened, closed]).when(close).thenThrows(AccountClosedError);
+  });
+});
+
+describe('money', () => {
+  it('formats minor units without floating point', () => {
+    expect(formatMoney(1234, 'EUR')).toBe('12.34 EUR');
+    expect(formatMoney(-5, 'USD')).toBe('-0.05 USD');
+    expect(formatMoney(30, 'EUR')).toBe('0.30 EUR');
+  });
+});

@@ -1,0 +1,39 @@
+import { type EventMetadata, InvalidInputError } from '@dynamo-es/event-store';
+
+/** A short, safe description of a value for error messages. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string')
+    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+export function assertObject(value: unknown, path: string, expected: string): asserts value is object {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidInputError(path, `expected ${expected}, got ${describeValue(value)}`);
+  }
+}
+
+export function assertFunction(value: unknown, path: string): asserts value is (...args: never[]) => unknown {
+  if (typeof value !== 'function')
+    throw new InvalidInputError(path, `expected a function, got ${describeValue(value)}`);
+}
+
+export function assertInteger(value: unknown, path: string, min: number): asserts value is number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new InvalidInputError(path, `expected an integer of at least ${min}, got ${describeValue(value)}`);
+  }
+}
+
+/** Checks optional command options: `retries` (an integer >= 0) and `metadata` (an object). */
+export function assertCommandOptions(options: unknown): { retries?: number; metadata?: EventMetadata } {
+  if (options === undefined) return {};
+  assertObject(options, 'options', 'an options object');
+  const { retries, metadata } = options as { retries?: unknown; metadata?: unknown };
+  if (retries !== undefined) assertInteger(retries, 'options.retries', 0);
+  if (metadata !== undefined) assertObject(metadata, 'options.metadata', 'an object');
+  return options as { retries?: number; metadata?: EventMetadata };
+}
