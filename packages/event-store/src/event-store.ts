@@ -19,11 +19,12 @@ import type {
 } from './types.js';
 import { UpcasterChain, type Upcasters } from './upcasting.js';
 import {
+  assertClientAndTable,
   assertExpectedVersion,
   assertNewEvents,
   assertReadOptions,
   assertStreamId,
-  describe,
+  describeValue,
 } from './validation.js';
 
 export interface EventStoreOptions {
@@ -73,15 +74,7 @@ export class EventStore<E extends EventShape = EventShape> {
   readonly #appender: Appender;
 
   constructor(options: EventStoreOptions) {
-    if (typeof options?.tableName !== 'string' || options.tableName.length < 3) {
-      throw new InvalidInputError(
-        'tableName',
-        `expected a DynamoDB table name, got ${describe(options?.tableName)}`,
-      );
-    }
-    if (typeof options.client?.send !== 'function') {
-      throw new InvalidInputError('client', 'expected a DynamoDBClient from @aws-sdk/client-dynamodb');
-    }
+    assertClientAndTable(options);
     this.tableName = options.tableName;
     this.client = options.client;
     this.upcasters = new UpcasterChain(options.upcasters);

@@ -68,7 +68,9 @@ export {
 } from './types.js';
 export { type Upcaster, UpcasterChain, type Upcasters } from './upcasting.js';
 export {
+  assertClientAndTable,
   assertStreamId,
+  describeValue,
   MAX_EVENT_ID_LENGTH,
   MAX_EVENT_TYPE_LENGTH,
   MAX_STREAM_ID_BYTES,

@@ -25,7 +25,7 @@ function assertIdentifier(
   example: string,
 ): asserts value is string {
   if (typeof value !== 'string') {
-    throw new InvalidInputError(path, `expected ${example}, got ${describe(value)}`);
+    throw new InvalidInputError(path, `expected ${example}, got ${describeValue(value)}`);
   }
   if (value.length === 0) throw new InvalidInputError(path, `must not be empty; use ${example}`);
   if (value.length > maxLength) throw new InvalidInputError(path, `must be at most ${maxLength} characters`);
@@ -46,27 +46,27 @@ export function assertExpectedVersion(
   if (value === 'no-stream' || value === 'exists' || value === 'any') return;
   throw new InvalidInputError(
     path,
-    `expected a version number (0 or more), 'no-stream', 'exists' or 'any', got ${describe(value)}`,
+    `expected a version number (0 or more), 'no-stream', 'exists' or 'any', got ${describeValue(value)}`,
   );
 }
 
 /** Checks a version bound: a safe integer of at least `min`. */
 export function assertVersionNumber(value: unknown, path: string, min: number): asserts value is number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new InvalidInputError(path, `expected an integer of at least ${min}, got ${describe(value)}`);
+    throw new InvalidInputError(path, `expected an integer of at least ${min}, got ${describeValue(value)}`);
   }
 }
 
 /** Checks the events of one append: a non-empty array of `{ type, data, metadata?, eventId? }`. */
 export function assertNewEvents(events: unknown, path = 'events'): asserts events is readonly NewEvent[] {
   if (!Array.isArray(events))
-    throw new InvalidInputError(path, `expected an array of events, got ${describe(events)}`);
+    throw new InvalidInputError(path, `expected an array of events, got ${describeValue(events)}`);
   if (events.length === 0) throw new InvalidInputError(path, 'must hold at least one event');
   const ids = new Set<string>();
   events.forEach((event: unknown, index) => {
     const at = `${path}[${index}]`;
     if (typeof event !== 'object' || event === null || Array.isArray(event)) {
-      throw new InvalidInputError(at, `expected an event object { type, data }, got ${describe(event)}`);
+      throw new InvalidInputError(at, `expected an event object { type, data }, got ${describeValue(event)}`);
     }
     const { type, data, metadata, eventId } = event as Record<string, unknown>;
     assertIdentifier(type, `${at}.type`, MAX_EVENT_TYPE_LENGTH, 'an event type such as "MoneyDeposited"');
@@ -76,7 +76,7 @@ export function assertNewEvents(events: unknown, path = 'events'): asserts event
       metadata !== undefined &&
       (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
     ) {
-      throw new InvalidInputError(`${at}.metadata`, `expected an object, got ${describe(metadata)}`);
+      throw new InvalidInputError(`${at}.metadata`, `expected an object, got ${describeValue(metadata)}`);
     }
     if (eventId !== undefined) {
       assertIdentifier(eventId, `${at}.eventId`, MAX_EVENT_ID_LENGTH, 'a unique id such as a ULID');
@@ -91,7 +91,7 @@ export function assertNewEvents(events: unknown, path = 'events'): asserts event
 export function assertReadOptions(options: unknown): ReadOptions {
   if (options === undefined) return {};
   if (typeof options !== 'object' || options === null) {
-    throw new InvalidInputError('options', `expected an options object, got ${describe(options)}`);
+    throw new InvalidInputError('options', `expected an options object, got ${describeValue(options)}`);
   }
   const { fromVersion, toVersion, direction, limit, consistentRead } = options as ReadOptions;
   if (fromVersion !== undefined) assertVersionNumber(fromVersion, 'options.fromVersion', 1);
@@ -100,20 +100,37 @@ export function assertReadOptions(options: unknown): ReadOptions {
   if (direction !== undefined && direction !== 'forward' && direction !== 'backward') {
     throw new InvalidInputError(
       'options.direction',
-      `expected 'forward' or 'backward', got ${describe(direction)}`,
+      `expected 'forward' or 'backward', got ${describeValue(direction)}`,
     );
   }
   if (consistentRead !== undefined && typeof consistentRead !== 'boolean') {
     throw new InvalidInputError(
       'options.consistentRead',
-      `expected a boolean, got ${describe(consistentRead)}`,
+      `expected a boolean, got ${describeValue(consistentRead)}`,
     );
   }
   return options as ReadOptions;
 }
 
-/** A short, safe description of a value for error messages. */
-export function describe(value: unknown): string {
+/**
+ * Checks the options every table-bound class takes: a DynamoDB client and a valid table name
+ * (3 to 255 characters of letters, digits, `_`, `-` and `.`).
+ */
+export function assertClientAndTable(options: unknown): void {
+  const { client, tableName } = (options ?? {}) as { client?: { send?: unknown }; tableName?: unknown };
+  if (typeof tableName !== 'string' || !/^[A-Za-z0-9_.-]{3,255}$/.test(tableName)) {
+    throw new InvalidInputError(
+      'tableName',
+      `expected a DynamoDB table name (3-255 letters, digits, '_', '-', '.'), got ${describeValue(tableName)}`,
+    );
+  }
+  if (typeof client?.send !== 'function') {
+    throw new InvalidInputError('client', 'expected a DynamoDBClient from @aws-sdk/client-dynamodb');
+  }
+}
+
+/** A short, safe description of a value for error messages (never the whole value). */
+export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string')

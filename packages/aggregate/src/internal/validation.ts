@@ -1,15 +1,6 @@
-import { type EventMetadata, InvalidInputError } from '@dynamo-es/event-store';
+import { describeValue, type EventMetadata, InvalidInputError } from '@dynamo-es/event-store';
 
-/** A short, safe description of a value for error messages. */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string')
-    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
-    return String(value);
-  return typeof value === 'object' ? 'an object' : typeof value;
-}
+export { describeValue };
 
 export function assertObject(value: unknown, path: string, expected: string): asserts value is object {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

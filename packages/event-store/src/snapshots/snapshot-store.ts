@@ -1,6 +1,6 @@
 import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { InvalidInputError } from '../errors.js';
-import { assertStreamId, assertVersionNumber, describe } from '../validation.js';
+import { assertClientAndTable, assertStreamId, assertVersionNumber, describeValue } from '../validation.js';
 import { decodeSnapshotItem, encodeSnapshotItem } from './snapshot-item.js';
 import { buildGetSnapshot, buildPutSnapshot } from './snapshot-requests.js';
 import type { NewSnapshot, SaveSnapshotResult, Snapshot } from './types.js';
@@ -45,15 +45,7 @@ export class SnapshotStore {
   readonly #now: () => Date;
 
   constructor(options: SnapshotStoreOptions) {
-    if (typeof options?.tableName !== 'string' || options.tableName.length < 3) {
-      throw new InvalidInputError(
-        'tableName',
-        `expected a DynamoDB table name, got ${describe(options?.tableName)}`,
-      );
-    }
-    if (typeof options.client?.send !== 'function') {
-      throw new InvalidInputError('client', 'expected a DynamoDBClient from @aws-sdk/client-dynamodb');
-    }
+    assertClientAndTable(options);
     this.client = options.client;
     this.tableName = options.tableName;
     this.#now = options.now ?? (() => new Date());
@@ -93,7 +85,7 @@ export class SnapshotStore {
     if (typeof consistentRead !== 'boolean') {
       throw new InvalidInputError(
         'options.consistentRead',
-        `expected a boolean, got ${describe(consistentRead)}`,
+        `expected a boolean, got ${describeValue(consistentRead)}`,
       );
     }
     const output = await this.client.send(
@@ -106,7 +98,7 @@ export class SnapshotStore {
     if (typeof snapshot !== 'object' || snapshot === null) {
       throw new InvalidInputError(
         'snapshot',
-        `expected { streamId, version, schemaVersion, state }, got ${describe(snapshot)}`,
+        `expected { streamId, version, schemaVersion, state }, got ${describeValue(snapshot)}`,
       );
     }
     assertStreamId(snapshot.streamId, 'snapshot.streamId');
@@ -114,7 +106,10 @@ export class SnapshotStore {
     assertVersionNumber(snapshot.schemaVersion, 'snapshot.schemaVersion', 1);
     const takenAt = snapshot.takenAt ?? this.#now().toISOString();
     if (typeof takenAt !== 'string' || Number.isNaN(Date.parse(takenAt))) {
-      throw new InvalidInputError('snapshot.takenAt', `expected an ISO-8601 time, got ${describe(takenAt)}`);
+      throw new InvalidInputError(
+        'snapshot.takenAt',
+        `expected an ISO-8601 time, got ${describeValue(takenAt)}`,
+      );
     }
     return { ...snapshot, takenAt };
   }
