@@ -3,11 +3,17 @@ import {
   type EventMetadata,
   type EventStore,
   InvalidInputError,
+  type Logger,
+  type Metrics,
   type NewEvent,
+  noMetrics,
   type StoredEvent,
+  silentLogger,
+  withSpan,
 } from '@dynamo-es/event-store';
 import { AggregateNotFoundError } from './errors.js';
 import type { EventSourcedAggregate } from './event-sourced.js';
+import { CommandObserver } from './internal/command-observer.js';
 import { DEFAULT_RETRIES, defaultRetryDelay, runWithRetries } from './internal/retry.js';
 import { SnapshotPolicy } from './internal/snapshot-policy.js';
 import { catchUp, loadStream } from './internal/stream-loader.js';
@@ -47,6 +53,16 @@ export interface AggregateRepositoryOptions<A extends EventSourcedAggregate> {
   readonly retries?: number;
   /** Milliseconds to wait before retry number `retry` (1, 2, …). Default: jittered exponential backoff from 10 ms to 1 s. */
   readonly retryDelay?: (retry: number) => number;
+  /**
+   * Told about conflicts retried (`info`), retries exhausted (`warn`), snapshots written (`debug`) and
+   * snapshots that failed (`warn`). Default: the store's logger (`store.logger`), silent unless set.
+   */
+  readonly logger?: Logger;
+  /**
+   * Receives `CommandRetries`, `SnapshotsWritten` and `SnapshotFailures` (counts). Default: the
+   * store's metrics (`store.metrics`).
+   */
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -103,8 +119,16 @@ export class AggregateRepository<A extends EventSourcedAggregate> {
   readonly #snapshots: SnapshotPolicy<StateOf<A>> | undefined;
   readonly #retries: number;
   readonly #retryDelay: (retry: number) => number;
+  readonly #observer: CommandObserver;
   /** The snapshot version each aggregate this repository handled started from, or last took. */
   readonly #snapshotVersions = new WeakMap<A, number>();
+  /**
+   * Name of the OpenTelemetry span around {@link AggregateRepository.update}; the decider's command
+   * handler names it `dynamo-es.handle`.
+   *
+   * @internal
+   */
+  protected readonly commandSpanName: string = 'dynamo-es.update';
 
   constructor(options: AggregateRepositoryOptions<A>) {
     assertObject(options, 'options', '{ store, factory }');
@@ -115,10 +139,18 @@ export class AggregateRepository<A extends EventSourcedAggregate> {
     assertFunction(factory, 'options.factory');
     if (retries !== undefined) assertInteger(retries, 'options.retries', 0);
     if (retryDelay !== undefined) assertFunction(retryDelay, 'options.retryDelay');
+    this.#observer = new CommandObserver(
+      assertHooks(options.logger, 'options.logger', ['debug', 'info', 'warn', 'error']) ??
+        store.logger ??
+        silentLogger,
+      assertHooks(options.metrics, 'options.metrics', ['record']) ?? store.metrics ?? noMetrics,
+    );
     this.#store = store;
     this.#factory = factory;
     this.#snapshots =
-      snapshots === undefined ? undefined : new SnapshotPolicy(snapshots, 'options.snapshots');
+      snapshots === undefined
+        ? undefined
+        : new SnapshotPolicy(snapshots, 'options.snapshots', this.#observer);
     this.#retries = retries ?? DEFAULT_RETRIES;
     this.#retryDelay = retryDelay ?? defaultRetryDelay;
   }
@@ -178,6 +210,9 @@ export class AggregateRepository<A extends EventSourcedAggregate> {
    * it has, runs the command again on the caught-up aggregate, and saves again; up to `retries`
    * times, with jittered backoff.
    *
+   * Runs in an OpenTelemetry span `dynamo-es.update` (attribute `dynamo_es.stream_id`) when
+   * `@opentelemetry/api` is installed.
+   *
    * @throws RetriesExhaustedError when every attempt lost the race; whatever `command` throws, as is.
    * @throws InvalidInputError for a malformed id, command or options; nothing is read or written.
    */
@@ -192,6 +227,18 @@ export class AggregateRepository<A extends EventSourcedAggregate> {
     if (options.mustExist !== undefined && typeof options.mustExist !== 'boolean') {
       throw new InvalidInputError('options.mustExist', 'expected a boolean');
     }
+    const mustExist = options.mustExist === true;
+    return withSpan(this.commandSpanName, { 'dynamo_es.stream_id': id }, () =>
+      this.#update(id, command, { retries, mustExist, ...(metadata === undefined ? {} : { metadata }) }),
+    );
+  }
+
+  async #update(
+    id: string,
+    command: (aggregate: A) => void | Promise<void>,
+    options: { retries: number; mustExist: boolean; metadata?: EventMetadata },
+  ): Promise<UpdateResult<A>> {
+    const { retries, metadata } = options;
     const aggregate = options.mustExist ? await this.loadExisting(id) : await this.load(id);
     const { result, attempts } = await runWithRetries({
       streamId: id,
@@ -202,6 +249,7 @@ export class AggregateRepository<A extends EventSourcedAggregate> {
         return this.save(aggregate, metadata === undefined ? {} : { metadata });
       },
       recover: () => catchUp(aggregate, this.#store),
+      observer: this.#observer,
     });
     return { aggregate, events: result, attempts };
   }
@@ -226,6 +274,17 @@ export class AggregateRepository<A extends EventSourcedAggregate> {
     this.#snapshotVersions.set(aggregate, aggregate.version);
     await this.#snapshots.take(aggregate.id, aggregate.version, aggregate.state);
   }
+}
+
+/** An optional logger or metrics sink must have its methods; returns it (or undefined). */
+function assertHooks<T>(value: T | undefined, path: string, methods: readonly string[]): T | undefined {
+  if (value === undefined) return undefined;
+  for (const method of methods) {
+    if (typeof (value as Record<string, unknown> | null)?.[method] !== 'function') {
+      throw new InvalidInputError(path, `expected an object with ${methods.join(', ')} methods`);
+    }
+  }
+  return value;
 }
 
 function withMetadata(event: NewEvent, metadata: EventMetadata): NewEvent {

@@ -1,4 +1,12 @@
-import type { EventMetadata, EventShape, EventStore, NewEventOf, StoredEvent } from '@dynamo-es/event-store';
+import type {
+  EventMetadata,
+  EventShape,
+  EventStore,
+  Logger,
+  Metrics,
+  NewEventOf,
+  StoredEvent,
+} from '@dynamo-es/event-store';
 import { AggregateRepository } from './aggregate-repository.js';
 import { EventSourced, type HistoryEvent } from './event-sourced.js';
 import { assertCommandOptions, assertFunction, assertObject } from './internal/validation.js';
@@ -38,6 +46,10 @@ export interface DeciderCommandHandlerOptions<S, C, E extends EventShape> {
   readonly retries?: number;
   /** Milliseconds to wait before retry number `retry`. Default: jittered exponential backoff. */
   readonly retryDelay?: (retry: number) => number;
+  /** Told about conflicts retried, retries exhausted and snapshots (default: the store's logger). */
+  readonly logger?: Logger;
+  /** Receives `CommandRetries`, `SnapshotsWritten`, `SnapshotFailures` (default: the store's metrics). */
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -92,6 +104,13 @@ class DecidedStream<S, C, E extends EventShape> extends EventSourced<S, E> {
   }
 }
 
+/** The repository of a decider's streams: the same code, with its span named after `handle`. */
+class DecidedStreamRepository<S, C, E extends EventShape> extends AggregateRepository<
+  DecidedStream<S, C, E>
+> {
+  protected override readonly commandSpanName = 'dynamo-es.handle';
+}
+
 /**
  * Handles commands with a {@link Decider}: loads the stream (from a snapshot when configured),
  * decides, appends with the loaded version as expected version, and on a conflict reads only the
@@ -102,7 +121,7 @@ class DecidedStream<S, C, E extends EventShape> extends EventSourced<S, E> {
  * const { state } = await accounts.handle('account-1', { type: 'Deposit', amount: 5 });
  */
 export class DeciderCommandHandler<S, C, E extends EventShape> {
-  readonly #repository: AggregateRepository<DecidedStream<S, C, E>>;
+  readonly #repository: DecidedStreamRepository<S, C, E>;
 
   constructor(options: DeciderCommandHandlerOptions<S, C, E>) {
     assertObject(options, 'options', '{ store, decider }');
@@ -111,11 +130,15 @@ export class DeciderCommandHandler<S, C, E extends EventShape> {
     for (const name of ['initialState', 'evolve', 'decide'] as const) {
       assertFunction(decider[name], `options.decider.${name}`);
     }
-    this.#repository = new AggregateRepository({ ...rest, factory: (id) => new DecidedStream(id, decider) });
+    this.#repository = new DecidedStreamRepository({
+      ...rest,
+      factory: (id) => new DecidedStream(id, decider),
+    });
   }
 
   /**
-   * Decides `command` against the current state of stream `streamId` and stores the events.
+   * Decides `command` against the current state of stream `streamId` and stores the events. Runs in
+   * an OpenTelemetry span `dynamo-es.handle` when `@opentelemetry/api` is installed.
    *
    * @throws RetriesExhaustedError when every attempt lost the race; what `decide` throws, as is.
    */

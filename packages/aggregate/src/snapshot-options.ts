@@ -45,7 +45,8 @@ export interface SnapshotOptions<S> {
   readonly fromSnapshot?: (stored: unknown) => S;
   /**
    * Called when a snapshot cannot be read, used or written. Snapshot errors never fail a command.
-   * Default: `console.warn` once per kind of error.
+   * Every failure is also reported to the repository's logger (`warn`) and metrics
+   * (`SnapshotFailures`). Without this hook and without a logger: `console.warn` once per kind of error.
    */
   readonly onError?: (error: unknown, context: SnapshotErrorContext) => void;
 }

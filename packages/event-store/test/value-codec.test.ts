@@ -40,6 +40,14 @@ describe('value codec', () => {
     expect(JSON.stringify(decoded)).toBe(JSON.stringify(value));
   });
 
+  it('decodes binary values and sets from Lambda stream images (base64) and from the SDK (bytes)', () => {
+    expect(decodeValue({ B: 'AQID' } as never)).toEqual(new Uint8Array([1, 2, 3]));
+    expect(decodeValue({ BS: ['AQID', new Uint8Array([4])] } as never)).toEqual([
+      new Uint8Array([1, 2, 3]),
+      new Uint8Array([4]),
+    ]);
+  });
+
   it('leaves out undefined properties and stores -0 as 0, as JSON does', () => {
     expect(roundTrip({ a: undefined, b: 1 })).toEqual({ b: 1 });
     expect(Object.is(roundTrip(-0), 0)).toBe(true);

@@ -1,5 +1,6 @@
 import { isConcurrencyError } from '@dynamo-es/event-store';
 import { RetriesExhaustedError } from '../errors.js';
+import type { CommandObserver } from './command-observer.js';
 
 /**
  * Default retries of a command that loses the race for its stream.
@@ -27,6 +28,8 @@ export interface RetryLoop<T> {
   readonly attempt: () => Promise<T>;
   /** After a conflict: drop the attempt's events and read what the other writers appended. */
   readonly recover: () => Promise<void>;
+  /** Told about each retry and about giving up. */
+  readonly observer: CommandObserver;
 }
 
 /**
@@ -39,9 +42,13 @@ export async function runWithRetries<T>(loop: RetryLoop<T>): Promise<{ result: T
       return { result: await loop.attempt(), attempts };
     } catch (error) {
       if (!isConcurrencyError(error) || error.streamId !== loop.streamId) throw error;
-      if (attempts > loop.retries)
+      if (attempts > loop.retries) {
+        loop.observer.retriesExhausted(error, attempts);
         throw new RetriesExhaustedError({ streamId: loop.streamId, attempts }, { cause: error });
-      await sleep(loop.retryDelay(attempts));
+      }
+      const delay = loop.retryDelay(attempts);
+      loop.observer.conflictRetried(error, attempts, delay);
+      await sleep(delay);
       await loop.recover();
     }
   }

@@ -1,5 +1,6 @@
-import { CorruptSnapshotError, InvalidInputError } from '@dynamo-es/event-store';
+import { CorruptSnapshotError, InvalidInputError, silentLogger } from '@dynamo-es/event-store';
 import type { SnapshotErrorContext, SnapshotOptions } from '../snapshot-options.js';
+import type { CommandObserver } from './command-observer.js';
 import { assertFunction, assertInteger, assertObject } from './validation.js';
 
 /** A usable snapshot: its state, already turned back into the aggregate's state. */
@@ -13,8 +14,9 @@ export class SnapshotPolicy<S> {
   readonly #options: SnapshotOptions<S>;
   readonly #schemaVersion: number;
   readonly #warned = new Set<string>();
+  readonly #observer: CommandObserver;
 
-  constructor(options: SnapshotOptions<S>, path = 'snapshots') {
+  constructor(options: SnapshotOptions<S>, path: string, observer: CommandObserver) {
     assertObject(options, path, '{ store, every, schemaVersion? }');
     if (typeof options.store?.load !== 'function' || typeof options.store.save !== 'function') {
       throw new InvalidInputError(`${path}.store`, 'expected a SnapshotStore (an object with load and save)');
@@ -26,6 +28,7 @@ export class SnapshotPolicy<S> {
     }
     this.#options = options;
     this.#schemaVersion = options.schemaVersion ?? 1;
+    this.#observer = observer;
   }
 
   /** The stream's snapshot when there is a usable one; errors are reported, never thrown. */
@@ -61,21 +64,21 @@ export class SnapshotPolicy<S> {
     try {
       const { toSnapshot } = this.#options;
       const stored = toSnapshot ? toSnapshot(state) : state;
-      await this.#options.store.save({
-        streamId,
-        version,
-        schemaVersion: this.#schemaVersion,
-        state: stored,
-      });
+      const schemaVersion = this.#schemaVersion;
+      const result = await this.#options.store.save({ streamId, version, schemaVersion, state: stored });
+      if (result?.written === false) this.#observer.snapshotSuperseded({ streamId, version });
+      else this.#observer.snapshotWritten({ streamId, version, schemaVersion });
     } catch (error) {
       this.#report(error, { operation: 'save', streamId, version });
     }
   }
 
   #report(error: unknown, context: SnapshotErrorContext): void {
+    this.#observer.snapshotFailed(error, context);
     try {
       if (this.#options.onError) this.#options.onError(error, context);
-      else this.#warnOnce(error, context);
+      // Without a hook or a logger, nobody would hear of it: say it once on the console.
+      else if (this.#observer.logger === silentLogger) this.#warnOnce(error, context);
     } catch {
       // A failing error hook must not turn a snapshot problem into a failed command either.
     }

@@ -142,7 +142,7 @@ export function decodeValue(value: AttributeValue): unknown {
   if (value.B !== undefined) return decodeBinary(value.B as unknown);
   if (value.SS !== undefined) return [...value.SS];
   if (value.NS !== undefined) return value.NS.map(Number);
-  if (value.BS !== undefined) return value.BS.map((bytes) => new Uint8Array(bytes));
+  if (value.BS !== undefined) return value.BS.map((bytes) => decodeBinary(bytes as unknown));
   throw new CorruptEventError(`unknown attribute value ${JSON.stringify(Object.keys(value))}`);
 }
 

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { arnOf, type CfnResource, resourceNamed, synthesize } from './synthesize.js';
+
+const template = synthesize();
+const logicalId = (type: string, id: string) => resourceNamed(template, type, id)[0];
+const tableId = (id: string) => logicalId('AWS::DynamoDB::Table', id);
+const fn = (id: string) => resourceNamed(template, 'AWS::Lambda::Function', id);
+
+interface Statement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+}
+
+/** The statements of a function's role, actions and resources as arrays for plain comparison. */
+function statementsOf(functionId: string) {
+  const [, resource] = fn(functionId);
+  const roleId = (resource.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const policies = Object.values(
+    template.findResources('AWS::IAM::Policy') as Record<string, CfnResource>,
+  ).filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]));
+  const [policy, ...others] = policies;
+  if (!policy || others.length > 0)
+    throw new Error(`expected one policy on ${roleId}, found ${policies.length}`);
+  const statements = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+  return statements.map((statement) => ({
+    effect: statement.Effect,
+    actions: [statement.Action].flat(),
+    resources: [statement.Resource].flat(),
+  }));
+}
+
+const allow = (actions: string[], resources: unknown[]) => ({ effect: 'Allow', actions, resources });
+const logsOf = (functionId: string) =>
+  allow(
+    ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    [arnOf(logicalId('AWS::Logs::LogGroup', `${functionId}Logs`))],
+  );
+
+describe('Lambda functions', () => {
+  it.each(['HttpApiHandler', 'ProjectionHandler'])('%s runs Node.js 22 on ARM64, with source maps', (id) => {
+    const properties = fn(id)[1].Properties;
+    expect(properties.Runtime).toBe('nodejs22.x');
+    expect(properties.Architectures).toEqual(['arm64']);
+    expect(properties.Handler).toBe('index.handler');
+    expect(properties.Environment).toMatchObject({ Variables: { NODE_OPTIONS: '--enable-source-maps' } });
+  });
+
+  it('tells the HTTP handler the names of all three tables', () => {
+    expect(fn('HttpApiHandler')[1].Properties.Environment).toEqual({
+      Variables: {
+        EVENTS_TABLE_NAME: { Ref: tableId('EventsTable') },
+        SNAPSHOTS_TABLE_NAME: { Ref: tableId('SnapshotsTable') },
+        READ_MODEL_TABLE_NAME: { Ref: tableId('ReadModelTable') },
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+  });
+
+  it('tells the projection handler the names of the events and read-model tables', () => {
+    expect(fn('ProjectionHandler')[1].Properties.Environment).toEqual({
+      Variables: {
+        EVENTS_TABLE_NAME: { Ref: tableId('EventsTable') },
+        READ_MODEL_TABLE_NAME: { Ref: tableId('ReadModelTable') },
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+  });
+});
+
+describe('IAM', () => {
+  it('lets the HTTP handler append, load, snapshot and read read models, and nothing else', () => {
+    expect(statementsOf('HttpApiHandler')).toEqual([
+      logsOf('HttpApiHandler'),
+      allow(
+        ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+        [arnOf(tableId('EventsTable'))],
+      ),
+      allow(['dynamodb:GetItem', 'dynamodb:PutItem'], [arnOf(tableId('SnapshotsTable'))]),
+      allow(['dynamodb:GetItem', 'dynamodb:Query'], [arnOf(tableId('ReadModelTable'))]),
+    ]);
+  });
+
+  it('lets the projection handler write read models, fill gaps, read the stream and dead-letter', () => {
+    const events = tableId('EventsTable');
+    expect(statementsOf('ProjectionHandler')).toEqual([
+      logsOf('ProjectionHandler'),
+      allow(
+        [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:ConditionCheckItem',
+          'dynamodb:Query',
+        ],
+        [arnOf(tableId('ReadModelTable'))],
+      ),
+      allow(['dynamodb:Query'], [arnOf(events)]),
+      allow(
+        [
+          'dynamodb:DescribeStream',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          'dynamodb:ListStreams',
+        ],
+        [{ 'Fn::GetAtt': [events, 'StreamArn'] }],
+      ),
+      allow(['sqs:SendMessage'], [arnOf(logicalId('AWS::SQS::Queue', 'ProjectionFeedDeadLetterQueue'))]),
+    ]);
+  });
+
+  it('attaches no managed policy and no other inline policy to either role', () => {
+    const roles = Object.values(template.findResources('AWS::IAM::Role') as Record<string, CfnResource>);
+    expect(roles).toHaveLength(2);
+    for (const role of roles) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      expect(role.Properties.Policies).toBeUndefined();
+    }
+    expect(Object.keys(template.findResources('AWS::IAM::Policy'))).toHaveLength(2);
+  });
+
+  it('grants nothing on every resource', () => {
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('"Resource":"*"');
+  });
+});

@@ -1,0 +1,124 @@
+import { EventStore } from '@dynamo-es/event-store';
+import { type Projection, type ReplayResult, replayDeadLetters } from '@dynamo-es/projections';
+import { type Command, Option } from 'commander';
+import { CommandFailedError } from '../errors.js';
+import { type CliIo, printLine } from '../io.js';
+import { integerAtLeast, projectionsModuleOption, tableOption } from '../options.js';
+import { plural, truncate } from '../output/format.js';
+import { formatTable } from '../output/table.js';
+import { CliLogger } from '../projections/cli-logger.js';
+import { loadProjections, pickProjection } from '../projections/load-projections.js';
+import { type Session, sessionAction } from '../session.js';
+import { requireTables, TableKind } from '../tables.js';
+
+interface ReplayOptions {
+  readonly projections: string;
+  readonly projection?: string;
+  readonly version?: number;
+  readonly stream?: string;
+}
+
+/** `dynamo-es dead-letters replay`: applies dead-lettered events again, once the handler is fixed. */
+export function registerDeadLettersReplayCommand(deadLetters: Command, io: CliIo): void {
+  deadLetters
+    .command('replay')
+    .description('apply open dead letters again with the (fixed) projection code, exactly once each')
+    .addOption(projectionsModuleOption(true))
+    .addOption(new Option('--projection <name>', 'only this projection (default: every one in the module)'))
+    .addOption(
+      new Option(
+        '--version <n>',
+        'the version of --projection (default: the newest in the module)',
+      ).argParser(integerAtLeast(1)),
+    )
+    .addOption(new Option('--stream <streamId>', "only this stream's dead letters"))
+    .addOption(tableOption.events())
+    .addOption(tableOption.readModels())
+    .addHelpText(
+      'after',
+      "\nA parked stream ('park-stream') is unparked: the event and every later one are applied in order.\n" +
+        "A skipped event ('skip-event') is applied on its own. Exits 1 when an event fails again (it stays open).\n\n" +
+        'Examples:\n  dynamo-es dead-letters replay --projections ./src/projections.ts\n' +
+        '  dynamo-es dead-letters replay --projections ./dist/projections.js --projection accounts --stream account-42',
+    )
+    .action(sessionAction<ReplayOptions, []>(io, replay));
+}
+
+async function replay(session: Session<ReplayOptions>): Promise<void> {
+  const { client, tables, options, io } = session;
+  await requireTables(client, [
+    { kind: TableKind.Events, tableName: tables.events },
+    { kind: TableKind.ReadModels, tableName: tables['read-models'] },
+  ]);
+  const loaded = await loadProjections(options.projections, io.cwd);
+  const targets: readonly Projection[] =
+    options.projection === undefined
+      ? loaded.projections
+      : [pickProjection(loaded, options.projection, options.version)];
+  const eventStore = new EventStore({
+    client,
+    tableName: tables.events,
+    ...(loaded.upcasters ? { upcasters: loaded.upcasters } : {}),
+  });
+  const rows: string[][] = [];
+  let replayed = 0;
+  let failed = 0;
+  for (const projection of targets) {
+    const result = await replayDeadLetters({
+      projection,
+      client,
+      eventStore,
+      readModelTable: tables['read-models'],
+      ...(options.stream === undefined ? {} : { streamId: options.stream }),
+      logger: new CliLogger(io),
+    });
+    rows.push(...resultRows(result));
+    replayed += result.replayed.length;
+    failed += result.failed.length;
+  }
+  printResults(io, rows, replayed, failed);
+  if (failed > 0) {
+    throw new CommandFailedError(
+      `${plural(failed, 'dead letter')} failed again and stay${failed === 1 ? 's' : ''} open; fix the handler and replay again`,
+    );
+  }
+}
+
+function resultRows(result: ReplayResult): string[][] {
+  const row = (letter: ReplayResult['replayed'][number], outcome: string, error = '') => [
+    outcome,
+    letter.projection,
+    String(letter.projectionVersion),
+    letter.streamId,
+    String(letter.version),
+    letter.eventType,
+    error,
+  ];
+  return [
+    ...result.replayed.map((letter) => row(letter, 'replayed')),
+    ...result.failed.map(({ deadLetter, error }) =>
+      row(deadLetter, 'failed', truncate((error as Error)?.message ?? String(error), 120)),
+    ),
+  ];
+}
+
+function printResults(io: CliIo, rows: readonly string[][], replayed: number, failed: number): void {
+  if (rows.length === 0) {
+    printLine(io, 'No open dead letters to replay.');
+    return;
+  }
+  const columns = [
+    { heading: 'RESULT' },
+    { heading: 'PROJECTION' },
+    { heading: 'VERSION', align: 'right' as const },
+    { heading: 'STREAM' },
+    { heading: 'EVENT', align: 'right' as const },
+    { heading: 'TYPE' },
+    { heading: 'ERROR' },
+  ];
+  for (const line of formatTable(columns, rows)) printLine(io, line);
+  printLine(io);
+  printLine(io, `${formatReplayed(replayed)}, ${failed} failed.`);
+}
+
+const formatReplayed = (count: number) => `${plural(count, 'dead letter')} replayed`;

@@ -1,0 +1,98 @@
+export { consoleLogger, type EventSource, type ProjectionLogger } from './apply/types.js';
+export type { DeadLetter } from './dead-letters/dead-letter.js';
+export { type ListDeadLettersOptions, listDeadLetters } from './dead-letters/list-dead-letters.js';
+export {
+  type ReplayDeadLettersOptions,
+  type ReplayResult,
+  replayDeadLetters,
+} from './dead-letters/replay-dead-letters.js';
+export {
+  ApplyConflictError,
+  ContextClosedError,
+  DocumentTooLargeError,
+  InvalidDocumentError,
+  InvalidProjectionError,
+  isApplyConflictError,
+  isContextClosedError,
+  isDocumentTooLargeError,
+  isInvalidDocumentError,
+  isInvalidProjectionError,
+  isMissingEventsError,
+  isProjectionError,
+  isProjectionVersionExistsError,
+  isProjectionVersionNotReadyError,
+  isReplayFailedError,
+  isTooManyChangesError,
+  MissingEventsError,
+  ProjectionError,
+  ProjectionErrorCode,
+  ProjectionVersionExistsError,
+  ProjectionVersionNotReadyError,
+  ReplayFailedError,
+  TooManyChangesError,
+} from './errors.js';
+export {
+  createStreamHandler,
+  type ProjectionStreamHandler,
+  type StreamHandlerOptions,
+} from './handler/create-stream-handler.js';
+export { projectInMemory } from './in-memory.js';
+export type { ProjectionRef } from './keys.js';
+export {
+  defineProjection,
+  type PoisonEventPolicy,
+  type Projection,
+  type ProjectionDefinition,
+  type ProjectionHandler,
+  type ProjectionHandlers,
+  type ReadModelContext,
+} from './projection.js';
+export { getDocument, type ReadModelOptions, type ReadModelReader, readModel } from './read-model/reader.js';
+export {
+  type RebuildOptions,
+  type RebuildProgress,
+  type RebuildResult,
+  rebuildProjection,
+} from './rebuild/rebuild-projection.js';
+export { createReadModelTable, readModelTableDefinition } from './table.js';
+export { type SwitchVersionOptions, switchProjectionVersion } from './versions/active-version.js';
+export { type PrepareVersionOptions, prepareProjectionVersion } from './versions/prepare-version.js';
+
+// runner exports
+
+export {
+  BatchItemFailuresError,
+  CaughtUpTimeoutError,
+  type CheckpointStore,
+  checkpointTableDefinition,
+  createCheckpointTable,
+  DynamoDBCheckpointStore,
+  type DynamoDBCheckpointStoreOptions,
+  type FailedBatch,
+  InMemoryCheckpointStore,
+  InvalidRunnerOptionsError,
+  isBatchItemFailuresError,
+  isCaughtUpTimeoutError,
+  isInvalidRunnerOptionsError,
+  isMalformedBatchResponseError,
+  isRecordsTrimmedError,
+  isRunnerStateError,
+  isStreamNotEnabledError,
+  isStreamRunnerError,
+  MAX_BATCH_SIZE,
+  MalformedBatchResponseError,
+  RecordsTrimmedError,
+  type RunnerErrorContext,
+  RunnerStateError,
+  type ShardKey,
+  type StartingPosition,
+  StreamNotEnabledError,
+  StreamRunner,
+  StreamRunnerError,
+  StreamRunnerErrorCode,
+  type StreamRunnerOptions,
+  type StreamRunnerStats,
+  toLambdaAttributeValue,
+  toLambdaRecord,
+  type WaitForCaughtUpOptions,
+} from './runner/index.js';
