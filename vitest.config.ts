@@ -11,8 +11,8 @@ export default defineConfig({
       'test/**/*.test.ts',
     ],
     globalSetup: ['test/setup/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     pool: 'forks',
   },
 });
