@@ -1,4 +1,4 @@
-export { consoleLogger, type EventSource, type ProjectionLogger } from './apply/types.js';
+export type { EventSource } from './apply/types.js';
 export type { DeadLetter } from './dead-letters/dead-letter.js';
 export { type ListDeadLettersOptions, listDeadLetters } from './dead-letters/list-dead-letters.js';
 export {
@@ -38,6 +38,8 @@ export {
 } from './handler/create-stream-handler.js';
 export { projectInMemory } from './in-memory.js';
 export type { ProjectionRef } from './keys.js';
+export type { BatchSummary } from './observability/batch-summary.js';
+export { consoleLogger, type ProjectionLogger } from './observability/logger.js';
 export {
   defineProjection,
   type PoisonEventPolicy,
@@ -47,6 +49,11 @@ export {
   type ProjectionHandlers,
   type ReadModelContext,
 } from './projection.js';
+export {
+  type Checkpoint,
+  type ListCheckpointsOptions,
+  listCheckpoints,
+} from './read-model/list-checkpoints.js';
 export { getDocument, type ReadModelOptions, type ReadModelReader, readModel } from './read-model/reader.js';
 export {
   type RebuildOptions,
@@ -56,7 +63,13 @@ export {
 } from './rebuild/rebuild-projection.js';
 export { createReadModelTable, readModelTableDefinition } from './table.js';
 export { type SwitchVersionOptions, switchProjectionVersion } from './versions/active-version.js';
+export {
+  type ListProjectionVersionsOptions,
+  listProjectionVersions,
+  type VersionRecord,
+} from './versions/list-projection-versions.js';
 export { type PrepareVersionOptions, prepareProjectionVersion } from './versions/prepare-version.js';
+export type { VersionStatus } from './versions/registry.js';
 
 // runner exports
 

@@ -48,7 +48,8 @@ describe('eventsToApply (offline)', () => {
       { streamId: 's', delivered: [event(4), event(3), event(4), event(2)] },
       { version: 2, rev: 1 },
     );
-    expect(result.map((e) => e.version)).toEqual([3, 4]);
+    expect(result.events.map((e) => e.version)).toEqual([3, 4]);
+    expect(result).toMatchObject({ duplicates: 2, filled: 0 });
     expect(reads).toEqual([]);
   });
 
@@ -59,14 +60,15 @@ describe('eventsToApply (offline)', () => {
       { streamId: 's', delivered: [event(6), event(9), event(8)] },
       { version: 2, rev: 1 },
     );
-    expect(result.map((e) => e.version)).toEqual([3, 4, 5, 6, 7, 8, 9]);
+    expect(result.events.map((e) => e.version)).toEqual([3, 4, 5, 6, 7, 8, 9]);
+    expect(result).toMatchObject({ duplicates: 0, filled: 4 });
     expect(reads).toEqual([[3, 7]]);
   });
 
   it('keeps an event that cannot be upcast in its place instead of failing the read', async () => {
     const { events } = source(4, [2]);
     const result = await eventsToApply(events, { streamId: 's', delivered: [event(4)] }, INITIAL_CHECKPOINT);
-    expect(result.map((e) => [e.version, 'undecodable' in e])).toEqual([
+    expect(result.events.map((e) => [e.version, 'undecodable' in e])).toEqual([
       [1, false],
       [2, true],
       [3, false],
@@ -88,6 +90,6 @@ describe('eventsToApply (offline)', () => {
       { streamId: 's', delivered: [], toHead: true },
       { version: 1, rev: 1 },
     );
-    expect(result.map((e) => e.version)).toEqual([2, 3]);
+    expect(result.events.map((e) => e.version)).toEqual([2, 3]);
   });
 });

@@ -7,6 +7,11 @@ import { toLambdaAttributeValue, toLambdaRecord } from '../src/runner/lambda-rec
 const STREAM_ARN = 'arn:aws:dynamodb:eu-west-1:123456789012:table/events/stream/2024-01-01T00:00:00.000';
 
 describe('toLambdaRecord', () => {
+  it("reads DynamoDB Local's typeless empty map as an empty map", () => {
+    expect(toLambdaAttributeValue({} as never)).toEqual({ M: {} });
+    expect(toLambdaAttributeValue({ M: { data: {} } } as never)).toEqual({ M: { data: { M: {} } } });
+  });
+
   it('converts an SDK record into the JSON Lambda passes, binary as base64 and time as epoch seconds', () => {
     const record: _Record = {
       eventID: 'e1',

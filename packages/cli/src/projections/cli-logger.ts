@@ -1,13 +1,14 @@
-import type { ProjectionLogger } from '@dynamo-es/projections';
+import type { Logger } from '@dynamo-es/event-store';
 import { type CliIo, printNote } from '../io.js';
 import { toJson } from '../output/format.js';
 
 /**
- * A logger for the projections package that prints `warn: message {details}` lines on standard
- * error. While a progress bar is drawn there, lines are held back until {@link flush}, or they
- * would tear the bar.
+ * A logger for the projections package that prints `warn: message {details}` and `error: ...`
+ * lines on standard error; `debug` and `info` (batch counts, rebuild progress: the progress bar and
+ * the summary show those) are dropped. While a progress bar is drawn there, lines are held back
+ * until {@link flush}, or they would tear the bar.
  */
-export class CliLogger implements ProjectionLogger {
+export class CliLogger implements Logger {
   readonly #io: CliIo;
   readonly #held: string[] = [];
   #holding = false;
@@ -15,6 +16,10 @@ export class CliLogger implements ProjectionLogger {
   constructor(io: CliIo) {
     this.#io = io;
   }
+
+  debug(): void {}
+
+  info(): void {}
 
   warn(message: string, details?: Record<string, unknown>): void {
     this.#write('warn', message, details);

@@ -1,22 +1,16 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  type AttributeValue,
-  type DynamoDBClient,
-  QueryCommand,
-  ScanCommand,
-} from '@aws-sdk/client-dynamodb';
+  type Checkpoint,
+  listCheckpoints,
+  listProjectionVersions,
+  type VersionRecord,
+} from '@dynamo-es/projections';
 
 /**
- * Reads the bookkeeping items `@dynamo-es/projections` keeps in the read-model table, following the
- * layout its README documents under "Table schema" (the package has no function listing them yet):
- *
- * | item | pk | sk |
- * | --- | --- | --- |
- * | checkpoint | `cp#<projection>#<version>#<streamId>` | `cp` |
- * | version registry | `pv#<projection>` | `v#<version, 16 digits>` |
- * | active version pointer | `pv#<projection>` | `active` |
- *
- * Checkpoints are one partition each (no hot key), so listing them is a `Scan` of the read-model
- * table: its cost is the size of the whole table, documents included (eventually consistent, so half).
+ * The bookkeeping items `@dynamo-es/projections` keeps in the read-model table, as the CLI
+ * reports them: the version registry (with each projection's active version) and the checkpoints.
+ * Read with the package's `listProjectionVersions` and `listCheckpoints`; the shapes here are the
+ * CLI's JSON output (`projections status --json`), kept stable for scripts.
  */
 export interface ProjectionItems {
   readonly versions: readonly RegisteredVersion[];
@@ -54,161 +48,61 @@ export interface StreamCheckpoint {
   readonly lastError?: string;
 }
 
-const CHECKPOINT = 'cp#';
-const VERSIONS = 'pv#';
-const ATTRIBUTES = [
-  'pk',
-  'sk',
-  'streamId',
-  'version',
-  'at',
-  'parkedAt',
-  'failedVersion',
-  'attempts',
-  'lastError',
-  'status',
-  'createdAt',
-  'readyAt',
-  'events',
-  'streams',
-  'documentsWritten',
-];
-const SEGMENTS = 4;
-
-type Item = Record<string, AttributeValue>;
-
 /**
- * Scans the read-model table for registry entries and (unless `registryOnly`) checkpoints, of one
- * projection if named.
+ * The registry entries and checkpoints, of one projection if named. Checkpoints are one partition
+ * each, so listing them is a `Scan` of the read-model table; so is the registry of every
+ * projection (one projection's is a `Query`).
  */
 export async function scanProjectionItems(
   client: DynamoDBClient,
   tableName: string,
-  options: { readonly projection?: string; readonly registryOnly?: boolean } = {},
+  options: { readonly projection?: string } = {},
 ): Promise<ProjectionItems> {
-  const names = Object.fromEntries(ATTRIBUTES.map((name, index) => [`#a${index}`, name]));
-  const { filter, values } = scanFilter(options.projection, options.registryOnly === true);
-  const items: Item[] = [];
-  await Promise.all(
-    Array.from({ length: SEGMENTS }, async (_, segment) => {
-      let ExclusiveStartKey: Item | undefined;
-      do {
-        const page = await client.send(
-          new ScanCommand({
-            TableName: tableName,
-            Segment: segment,
-            TotalSegments: SEGMENTS,
-            FilterExpression: filter,
-            ProjectionExpression: Object.keys(names).join(', '),
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-            ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
-          }),
-        );
-        items.push(...(page.Items ?? []));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-    }),
-  );
-  return decodeItems(items);
+  const [registry, checkpoints] = await Promise.all([
+    listRegisteredVersions(client, tableName, options.projection),
+    listCheckpoints({ client, tableName, ...options }),
+  ]);
+  return { ...registry, checkpoints: checkpoints.map(toStreamCheckpoint) };
 }
 
 /**
  * The registered versions of one projection (a `Query` of its registry partition), or of every
- * projection (a `Scan` of the read-model table, filtered to the registry).
+ * projection (a `Scan` of the read-model table).
  */
 export async function listRegisteredVersions(
   client: DynamoDBClient,
   tableName: string,
   projection?: string,
-): Promise<ProjectionItems> {
-  if (projection === undefined) return scanProjectionItems(client, tableName, { registryOnly: true });
-  const items: Item[] = [];
-  let ExclusiveStartKey: Item | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': 'pk' },
-        ExpressionAttributeValues: { ':pk': { S: `${VERSIONS}${projection}` } },
-        ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return decodeItems(items);
+): Promise<Omit<ProjectionItems, 'checkpoints'>> {
+  const records = await listProjectionVersions({
+    client,
+    tableName,
+    ...(projection === undefined ? {} : { projection }),
+  });
+  const active = new Map(records.filter((record) => record.active).map((r) => [r.projection, r.version]));
+  return { versions: records.map(toRegisteredVersion), active };
 }
 
-function scanFilter(projection: string | undefined, registryOnly: boolean): { filter: string; values: Item } {
-  const registry = projection === undefined ? 'begins_with(#a0, :pv)' : '#a0 = :pv';
-  const values: Item = { ':pv': { S: projection === undefined ? VERSIONS : `${VERSIONS}${projection}` } };
-  if (registryOnly) return { filter: registry, values };
-  values[':cp'] = { S: projection === undefined ? CHECKPOINT : `${CHECKPOINT}${projection}#` };
-  return { filter: `begins_with(#a0, :cp) OR ${registry}`, values };
-}
-
-function decodeItems(items: readonly Item[]): ProjectionItems {
-  const versions: RegisteredVersion[] = [];
-  const active = new Map<string, number>();
-  const checkpoints: StreamCheckpoint[] = [];
-  for (const item of items) {
-    const pk = item.pk?.S ?? '';
-    if (pk.startsWith(CHECKPOINT)) {
-      const checkpoint = decodeCheckpoint(pk, item);
-      if (checkpoint) checkpoints.push(checkpoint);
-    } else if (pk.startsWith(VERSIONS)) {
-      const name = pk.slice(VERSIONS.length);
-      if (item.sk?.S === 'active') active.set(name, number(item.version) ?? 0);
-      else if (item.sk?.S?.startsWith('v#')) versions.push(decodeVersion(name, item));
-    }
-  }
-  versions.sort((a, b) => a.projection.localeCompare(b.projection) || a.version - b.version);
-  return { versions, active, checkpoints };
-}
-
-/** `cp#<name>#<version>#<streamId>`: names have no `#`, stream ids may. */
-function decodeCheckpoint(pk: string, item: Item): StreamCheckpoint | undefined {
-  const match = /^cp#([^#]+)#(\d+)#(.*)$/s.exec(pk);
-  if (!match) return undefined;
-  const [, projection = '', projectionVersion = '0', streamId = ''] = match;
+function toRegisteredVersion(record: VersionRecord): RegisteredVersion {
+  const { projection, version, status, createdAt, readyAt, rebuilt } = record;
   return {
     projection,
-    projectionVersion: Number(projectionVersion),
-    streamId: item.streamId?.S ?? streamId,
-    version: number(item.version) ?? 0,
-    ...optional('at', item.at?.S),
-    ...optional('parkedAt', number(item.parkedAt)),
-    ...optional('failedVersion', number(item.failedVersion)),
-    ...optional('attempts', number(item.attempts)),
-    ...optional('lastError', item.lastError?.S),
+    version,
+    status,
+    ...(createdAt ? { createdAt } : {}),
+    ...(readyAt ? { readyAt } : {}),
+    ...(rebuilt ? { rebuilt } : {}),
   };
 }
 
-function decodeVersion(projection: string, item: Item): RegisteredVersion {
-  const events = number(item.events);
+function toStreamCheckpoint(checkpoint: Checkpoint): StreamCheckpoint {
+  const { projection, version, streamId, appliedVersion, updatedAt, ...state } = checkpoint;
   return {
     projection,
-    version: Number(item.sk?.S?.slice(2)),
-    status: item.status?.S ?? 'unknown',
-    ...optional('createdAt', item.createdAt?.S),
-    ...optional('readyAt', item.readyAt?.S),
-    ...(events === undefined
-      ? {}
-      : {
-          rebuilt: {
-            events,
-            streams: number(item.streams) ?? 0,
-            documentsWritten: number(item.documentsWritten) ?? 0,
-          },
-        }),
+    projectionVersion: version,
+    streamId,
+    version: appliedVersion,
+    ...(updatedAt === undefined ? {} : { at: updatedAt }),
+    ...state,
   };
-}
-
-const number = (value: AttributeValue | undefined): number | undefined =>
-  value?.N === undefined ? undefined : Number(value.N);
-
-function optional<K extends string, V>(name: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [name]: value }) as { [P in K]?: V };
 }

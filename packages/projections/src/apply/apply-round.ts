@@ -1,18 +1,13 @@
 import type { StoredEvent } from '@dynamo-es/event-store';
-import {
-  deadLetterSize,
-  describeError,
-  logDetails,
-  newDeadLetter,
-  putDeadLetter,
-} from '../dead-letters/dead-letter.js';
+import { deadLetterSize, describeError, newDeadLetter, putDeadLetter } from '../dead-letters/dead-letter.js';
 import { isReplayFailedError, ReplayFailedError, TooManyChangesError } from '../errors.js';
 import type { ProjectionRef } from '../keys.js';
-import type { Checkpoint } from '../storage/checkpoint.js';
+import type { CheckpointState } from '../storage/checkpoint.js';
 import { mapLimit } from './map-limit.js';
 import { type Plan, planStream } from './plan-stream.js';
 import type { ApplierConfig } from './projection-applier.js';
 import type { EventLayer } from './read-model-context.js';
+import { type ApplyTotals, RoundTally } from './round-tally.js';
 import { type DeliveredEvent, isUndecodable, type StreamJob, type StreamOutcome } from './types.js';
 import { UnitOfWork } from './unit-of-work.js';
 
@@ -20,6 +15,16 @@ type Step = 'continue' | 'stop';
 
 /** Thrown inside a round when a commit lost a condition race; the round ends there. */
 class Conflict extends Error {}
+
+/** What a round decided, and what it did for good (for logs and metrics). */
+export interface RoundResult {
+  readonly outcomes: Map<string, StreamOutcome>;
+  /** Streams to apply again in a new round (they lost a condition race). */
+  readonly retry: StreamJob[];
+  readonly totals: ApplyTotals;
+  /** Duplicates skipped and events read to fill gaps, as planned against the checkpoints read. */
+  readonly planned: { readonly duplicates: number; readonly filled: number };
+}
 
 /** One pass over the jobs: read checkpoints, fill gaps, apply, commit. See {@link ProjectionApplier}. */
 export class ApplyRound {
@@ -33,6 +38,7 @@ export class ApplyRound {
   readonly #position = new Map<string, number>();
   /** Streams being unparked by a replay, with the version they were parked at. */
   readonly #resuming = new Map<string, number>();
+  readonly #tally = new RoundTally();
 
   constructor(config: ApplierConfig, ref: ProjectionRef) {
     this.#config = config;
@@ -40,33 +46,42 @@ export class ApplyRound {
     this.#uow = new UnitOfWork(ref, config.table);
   }
 
-  async run(
-    jobs: readonly StreamJob[],
-  ): Promise<{ outcomes: Map<string, StreamOutcome>; retry: StreamJob[] }> {
+  async run(jobs: readonly StreamJob[]): Promise<RoundResult> {
+    const planned = { duplicates: 0, filled: 0 };
     try {
       await this.#uow.load(
         jobs.map((job) => job.streamId),
         jobs.flatMap((job) => job.delivered.flatMap((event) => this.#prefetchKeys(event))),
       );
     } catch (error) {
-      return {
-        outcomes: new Map(jobs.map((job) => [job.streamId, this.#retryOutcome(job, error)])),
-        retry: [],
-      };
+      for (const job of jobs) this.#outcomes.set(job.streamId, this.#retryOutcome(job, error));
+      return this.#result([], planned);
     }
     const plans = await mapLimit(jobs, this.#config.gapReadConcurrency, (job) =>
       planStream(this.#config.events, job, this.#uow.checkpoint(job.streamId)),
     );
+    for (const plan of plans) {
+      planned.duplicates += plan.duplicates;
+      planned.filled += plan.filled;
+    }
     try {
       for (const plan of plans) await this.#applyPlan(plan);
       await this.#commit();
     } catch (error) {
       if (isReplayFailedError(error)) throw error;
-      if (!(error instanceof Conflict)) return this.#failUndecided(jobs, error);
+      if (!(error instanceof Conflict)) return this.#failUndecided(jobs, error, planned);
       for (const streamId of this.#inPending) this.#outcomes.delete(streamId);
-      return { outcomes: this.#outcomes, retry: jobs.filter((job) => !this.#outcomes.has(job.streamId)) };
+      return this.#result(
+        jobs.filter((job) => !this.#outcomes.has(job.streamId)),
+        planned,
+      );
     }
-    return { outcomes: this.#outcomes, retry: [] };
+    return this.#result([], planned);
+  }
+
+  #result(retry: StreamJob[], planned: RoundResult['planned']): RoundResult {
+    this.#tally.discard(retry.map((job) => job.streamId));
+    return { outcomes: this.#outcomes, retry, totals: this.#tally.totals(), planned };
   }
 
   #prefetchKeys(event: DeliveredEvent): string[] {
@@ -119,7 +134,10 @@ export class ApplyRound {
     const changes = layer !== undefined && layer.changes.size > 0;
     this.#position.set(streamId, version);
     // An event that changes nothing needs no write of its own (applying it again changes nothing).
-    if (!changes && !this.#uow.hasPendingCheckpoint(streamId)) return 'continue';
+    if (!changes && !this.#uow.hasPendingCheckpoint(streamId)) {
+      this.#tally.applied(streamId, event.recordedAt);
+      return 'continue';
+    }
     if (!(await this.#makeRoom(layer, streamId))) {
       const { items, bytes } = this.#uow.size(layer, streamId);
       return this.#fail(event, new TooManyChangesError({ streamId, version, items, sizeBytes: bytes }));
@@ -127,6 +145,7 @@ export class ApplyRound {
     if (layer) this.#uow.merge(layer);
     this.#uow.setCheckpoint(streamId, { version });
     this.#inPending.add(streamId);
+    this.#tally.applied(streamId, event.recordedAt);
     return 'continue';
   }
 
@@ -168,10 +187,7 @@ export class ApplyRound {
         lastError,
       });
       this.#outcomes.set(streamId, { kind: 'retry', fromVersion: version, reason: error });
-      this.#config.logger.warn(
-        'projection handler failed; the event will be retried',
-        logDetails(this.#ref, event, attempts, error),
-      );
+      this.#config.observer.eventRetried(this.#ref, event, attempts, error);
       return 'stop';
     }
     this.#deadLetter(event, error, attempts);
@@ -186,7 +202,7 @@ export class ApplyRound {
   }
 
   #deadLetter(event: DeliveredEvent, error: unknown, attempts: number): void {
-    const { projection, table, now, logger } = this.#config;
+    const { projection, table, now } = this.#config;
     const letter = newDeadLetter({
       ref: this.#ref,
       policy: projection.onPoisonEvent,
@@ -196,27 +212,30 @@ export class ApplyRound {
       now: now(),
     });
     this.#uow.addAction(putDeadLetter(table.tableName, this.#ref, letter), deadLetterSize(letter));
-    logger.error('projection event dead-lettered', logDetails(this.#ref, event, attempts, error));
+    // Reported once the transaction that writes it commits.
+    const { streamId, version, eventId, type: eventType } = event;
+    this.#tally.deadLettered({ streamId, version, eventId, eventType, attempts, error });
   }
 
   async #commit(): Promise<void> {
     if (!this.#uow.hasPendingWrites()) return;
     if (!(await this.#uow.commit(this.#config.now().toISOString()))) throw new Conflict();
+    this.#tally.committed(this.#inPending);
     this.#inPending.clear();
   }
 
   /** After an unexpected error: what was committed stays; everything else is delivered again. */
-  #failUndecided(jobs: readonly StreamJob[], error: unknown) {
-    for (const job of jobs) {
-      if (!this.#outcomes.has(job.streamId) || this.#inPending.has(job.streamId)) {
-        this.#outcomes.set(job.streamId, this.#retryOutcome(job, error));
-      }
-    }
-    return { outcomes: this.#outcomes, retry: [] };
+  #failUndecided(jobs: readonly StreamJob[], error: unknown, planned: RoundResult['planned']): RoundResult {
+    const undecided = jobs.filter(
+      (job) => !this.#outcomes.has(job.streamId) || this.#inPending.has(job.streamId),
+    );
+    for (const job of undecided) this.#outcomes.set(job.streamId, this.#retryOutcome(job, error));
+    this.#tally.discard(undecided.map((job) => job.streamId));
+    return this.#result([], planned);
   }
 
   #retryOutcome(job: StreamJob, reason: unknown): StreamOutcome {
-    const checkpoint: Checkpoint = this.#uow.checkpoint(job.streamId);
+    const checkpoint: CheckpointState = this.#uow.checkpoint(job.streamId);
     return { kind: 'retry', fromVersion: checkpoint.version + 1, reason };
   }
 }

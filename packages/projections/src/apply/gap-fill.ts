@@ -1,7 +1,16 @@
 import { isCorruptEventError, isUpcastError } from '@dynamo-es/event-store';
 import { MissingEventsError } from '../errors.js';
-import type { Checkpoint } from '../storage/checkpoint.js';
+import type { CheckpointState } from '../storage/checkpoint.js';
 import { type DeliveredEvent, type EventSource, isUndecodable, type StreamJob } from './types.js';
+
+/** The events of a job to apply, with what was dropped and what was read to get them. */
+export interface EventsToApply {
+  readonly events: DeliveredEvent[];
+  /** Delivered events at or below the checkpoint, or delivered twice. */
+  readonly duplicates: number;
+  /** Versions the delivery lacked, read from the event store (gaps, or up to the head). */
+  readonly filled: number;
+}
 
 /**
  * The events of a job to apply, in version order from the checkpoint on, without duplicates and
@@ -11,27 +20,29 @@ import { type DeliveredEvent, type EventSource, isUndecodable, type StreamJob } 
 export async function eventsToApply(
   source: EventSource,
   job: StreamJob,
-  checkpoint: Checkpoint,
-): Promise<DeliveredEvent[]> {
+  checkpoint: CheckpointState,
+): Promise<EventsToApply> {
   const byVersion = new Map<number, DeliveredEvent>();
   for (const event of job.delivered) {
     if (event.version <= checkpoint.version) continue;
     const known = byVersion.get(event.version);
     if (!known || (isUndecodable(known) && !isUndecodable(event))) byVersion.set(event.version, event);
   }
+  const duplicates = job.delivered.length - byVersion.size;
   const first = checkpoint.version + 1;
+  let read: DeliveredEvent[] = [];
   if (job.toHead) {
-    for (const event of await readRange(source, job.streamId, first + countFrom(byVersion, first))) {
-      byVersion.set(event.version, event);
-    }
+    read = await readRange(source, job.streamId, first + countFrom(byVersion, first));
   } else if (byVersion.size > 0) {
-    const last = Math.max(...byVersion.keys());
-    const missing = missingRange(byVersion, first, last);
-    if (missing)
-      for (const event of await readRange(source, job.streamId, missing[0], missing[1]))
-        byVersion.set(event.version, event);
+    const missing = missingRange(byVersion, first, Math.max(...byVersion.keys()));
+    if (missing) read = await readRange(source, job.streamId, missing[0], missing[1]);
   }
-  return contiguous(job.streamId, byVersion, first);
+  let filled = 0;
+  for (const event of read) {
+    if (!byVersion.has(event.version)) filled++;
+    byVersion.set(event.version, event);
+  }
+  return { events: contiguous(job.streamId, byVersion, first), duplicates, filled };
 }
 
 function countFrom(byVersion: Map<number, DeliveredEvent>, first: number): number {

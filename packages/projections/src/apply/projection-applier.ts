@@ -1,10 +1,12 @@
 import { ApplyConflictError } from '../errors.js';
 import type { ProjectionRef } from '../keys.js';
+import type { ProjectionObserver } from '../observability/projection-observer.js';
 import type { Projection } from '../projection.js';
 import { backoffDelay, sleep } from '../storage/backoff.js';
 import type { ReadModelTable } from '../storage/read-model-table.js';
 import { ApplyRound } from './apply-round.js';
-import type { EventSource, ProjectionLogger, StreamJob, StreamOutcome } from './types.js';
+import { type ApplyTotals, addTotals, emptyTotals } from './round-tally.js';
+import type { EventSource, StreamJob, StreamOutcome } from './types.js';
 
 /** How an applier behaves; the stream handler, catch-up and replay set these. */
 export interface ApplierConfig {
@@ -23,7 +25,18 @@ export interface ApplierConfig {
    */
   readonly checkpointInterval: number;
   readonly now: () => Date;
-  readonly logger: ProjectionLogger;
+  /** Where retries, dead letters and conflict rounds are reported. */
+  readonly observer: ProjectionObserver;
+}
+
+/** What {@link ProjectionApplier.run} did: each stream's outcome, and counts for logs and metrics. */
+export interface ApplyResult {
+  readonly outcomes: Map<string, StreamOutcome>;
+  readonly stats: ApplyTotals & {
+    readonly duplicates: number;
+    readonly filled: number;
+    readonly conflictRounds: number;
+  };
 }
 
 /**
@@ -42,25 +55,38 @@ export class ProjectionApplier {
   }
 
   async apply(jobs: readonly StreamJob[]): Promise<Map<string, StreamOutcome>> {
+    return (await this.run(jobs)).outcomes;
+  }
+
+  async run(jobs: readonly StreamJob[]): Promise<ApplyResult> {
+    const { observer, maxRounds } = this.config;
     const outcomes = new Map<string, StreamOutcome>();
+    const totals = emptyTotals();
+    let planned = { duplicates: 0, filled: 0 };
     let pending = [...jobs];
-    for (let round = 1; pending.length > 0; round++) {
-      if (round > this.config.maxRounds) {
+    let round = 1;
+    for (; pending.length > 0; round++) {
+      if (round > maxRounds) {
         const reason = new ApplyConflictError(this.ref.name);
         for (const job of pending)
           outcomes.set(job.streamId, { kind: 'retry', fromVersion: lowestVersion(job), reason });
-        this.config.logger.warn('projection conflicts exhausted the rounds; streams will be redelivered', {
-          projection: this.ref.name,
-          streams: pending.length,
-        });
+        observer.roundsExhausted(this.ref, pending.length);
         break;
       }
-      if (round > 1) await sleep(backoffDelay(round, 25, 1_000));
+      if (round > 1) {
+        observer.conflictRound(this.ref, round, pending.length);
+        await sleep(backoffDelay(round, 25, 1_000));
+      }
       const result = await new ApplyRound(this.config, this.ref).run(pending);
       for (const [streamId, outcome] of result.outcomes) outcomes.set(streamId, outcome);
+      for (const notice of result.totals.deadLetters) observer.deadLettered(this.ref, notice);
+      addTotals(totals, result.totals);
+      // Later rounds re-plan streams whose earlier work committed: only the first round's plan
+      // says what the delivery held.
+      if (round === 1) planned = result.planned;
       pending = result.retry;
     }
-    return outcomes;
+    return { outcomes, stats: { ...totals, ...planned, conflictRounds: Math.max(0, round - 2) } };
   }
 }
 

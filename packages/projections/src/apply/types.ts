@@ -1,5 +1,5 @@
 import type { DynamoDBClient, TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import type { ReadOptions, StoredEvent, UpcasterChain } from '@dynamo-es/event-store';
+import type { Logger, Metrics, ReadOptions, StoredEvent, UpcasterChain } from '@dynamo-es/event-store';
 
 /**
  * What projections need from the event store: an `EventStore` fits.
@@ -13,6 +13,9 @@ export interface EventSource {
   readonly tableName: string;
   readonly client: DynamoDBClient;
   readonly upcasters: UpcasterChain;
+  /** The default logger and metrics of the handler, rebuilds and replays (an `EventStore` has both). */
+  readonly logger?: Logger;
+  readonly metrics?: Metrics;
   read(streamId: string, options?: ReadOptions): AsyncIterable<StoredEvent>;
 }
 
@@ -48,25 +51,3 @@ export interface StreamJob {
 export type StreamOutcome =
   | { readonly kind: 'done' }
   | { readonly kind: 'retry'; readonly fromVersion: number; readonly reason: unknown };
-
-/**
- * Where the package reports what it cannot throw (a dead letter, a stream to retry).
- *
- * @example
- * const logger: ProjectionLogger = { warn: (m, d) => log.warn(m, d), error: (m, d) => log.error(m, d) };
- */
-export interface ProjectionLogger {
-  warn(message: string, details?: Record<string, unknown>): void;
-  error(message: string, details?: Record<string, unknown>): void;
-}
-
-/**
- * Logs one JSON line per message, as CloudWatch Logs likes it. The default logger.
- *
- * @example
- * createStreamHandler({ projections, client, eventStore, logger: consoleLogger });
- */
-export const consoleLogger: ProjectionLogger = {
-  warn: (message, details) => console.warn(JSON.stringify({ level: 'WARN', message, ...details })),
-  error: (message, details) => console.error(JSON.stringify({ level: 'ERROR', message, ...details })),
-};

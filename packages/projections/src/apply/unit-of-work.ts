@@ -4,7 +4,7 @@ import { MAX_TRANSACTION_BYTES, MAX_TRANSACTION_ITEMS } from '@dynamo-es/event-s
 import { checkpointKey, documentKey, type ItemKey, keyString, type ProjectionRef } from '../keys.js';
 import type { ReadModelContext } from '../projection.js';
 import {
-  type Checkpoint,
+  type CheckpointState,
   checkpointCondition,
   checkpointItem,
   checkpointSize,
@@ -23,8 +23,8 @@ interface BaseDocument {
 }
 
 interface PendingCheckpoint {
-  readonly base: Checkpoint;
-  next: Checkpoint;
+  readonly base: CheckpointState;
+  next: CheckpointState;
 }
 
 // Budget for a dead letter (its error stack is capped at 4 KB).
@@ -41,7 +41,7 @@ export class UnitOfWork {
   readonly #ref: ProjectionRef;
   readonly #table: ReadModelTable;
   readonly #documents = new Map<string, BaseDocument>();
-  readonly #checkpoints = new Map<string, Checkpoint>();
+  readonly #checkpoints = new Map<string, CheckpointState>();
   readonly #changes = new Map<string, DocumentChange>();
   readonly #pendingCheckpoints = new Map<string, PendingCheckpoint>();
   readonly #extras: { action: TransactWriteItem; size: number }[] = [];
@@ -66,7 +66,7 @@ export class UnitOfWork {
   }
 
   /** The checkpoint as committed (including this batch's own commits). */
-  checkpoint(streamId: string): Checkpoint {
+  checkpoint(streamId: string): CheckpointState {
     return this.#checkpoints.get(streamId) ?? INITIAL_CHECKPOINT;
   }
 
@@ -134,7 +134,7 @@ export class UnitOfWork {
   }
 
   /** Sets the checkpoint `streamId` will have when the pending transaction commits. */
-  setCheckpoint(streamId: string, next: Omit<Checkpoint, 'rev'>): void {
+  setCheckpoint(streamId: string, next: Omit<CheckpointState, 'rev'>): void {
     const pending = this.#pendingCheckpoints.get(streamId);
     const base = pending?.base ?? this.checkpoint(streamId);
     const value = { ...next, rev: base.rev + 1 };
@@ -143,7 +143,7 @@ export class UnitOfWork {
   }
 
   /** The checkpoint as it will be after the pending transaction (or as committed). */
-  currentCheckpoint(streamId: string): Checkpoint {
+  currentCheckpoint(streamId: string): CheckpointState {
     return this.#pendingCheckpoints.get(streamId)?.next ?? this.checkpoint(streamId);
   }
 

@@ -61,23 +61,6 @@ export function newDeadLetter(input: {
   };
 }
 
-/** What the logger gets about a failing event. */
-export function logDetails(
-  ref: ProjectionRef,
-  event: { readonly streamId: string; readonly version: number },
-  attempts: number,
-  error: unknown,
-): Record<string, unknown> {
-  return {
-    projection: ref.name,
-    projectionVersion: ref.version,
-    streamId: event.streamId,
-    version: event.version,
-    attempts,
-    error: describeError(error),
-  };
-}
-
 /** Describes any thrown value as `{ name, message, stack }`. */
 export function describeError(error: unknown): DeadLetter['error'] {
   if (error instanceof Error) {

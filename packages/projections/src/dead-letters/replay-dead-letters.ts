@@ -1,8 +1,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { EventShape } from '@dynamo-es/event-store';
+import type { EventShape, Logger, Metrics } from '@dynamo-es/event-store';
 import { ProjectionApplier } from '../apply/projection-applier.js';
-import { consoleLogger, type EventSource, type ProjectionLogger } from '../apply/types.js';
+import type { EventSource } from '../apply/types.js';
 import { ReplayFailedError } from '../errors.js';
+import type { ProjectionRef } from '../keys.js';
+import { errorFields } from '../observability/batch-summary.js';
+import { type ProjectionLogger, safely } from '../observability/logger.js';
+import { observerFor } from '../observability/observer-options.js';
+import type { ProjectionObserver } from '../observability/projection-observer.js';
 import type { Projection } from '../projection.js';
 import { ReadModelTable } from '../storage/read-model-table.js';
 import { type DeadLetter, readDeadLetter, resolveDeadLetter } from './dead-letter.js';
@@ -24,7 +29,13 @@ export interface ReplayDeadLettersOptions {
   readonly readModelTable?: string;
   /** Only this stream's dead letters (read strongly consistent). */
   readonly streamId?: string;
-  readonly logger?: ProjectionLogger;
+  /**
+   * Where the summary (`info`, with the letters that failed again) and events dead-lettered again
+   * (`error`) are reported. Default: `eventStore.logger`.
+   */
+  readonly logger?: Logger | ProjectionLogger;
+  /** `DeadLettersReplayed` and `DeadLettered` (Count, dimension `projection`). Default: `eventStore.metrics`. */
+  readonly metrics?: Metrics;
   readonly now?: () => Date;
 }
 
@@ -62,6 +73,7 @@ export async function replayDeadLetters(options: ReplayDeadLettersOptions): Prom
     projection: ref,
     ...(options.streamId === undefined ? {} : { streamId: options.streamId }),
   });
+  const observer = observerFor(options, options.eventStore);
   const applier = new ProjectionApplier({
     projection: options.projection,
     table,
@@ -73,7 +85,7 @@ export async function replayDeadLetters(options: ReplayDeadLettersOptions): Prom
     gapReadConcurrency: 4,
     checkpointInterval: 100,
     now,
-    logger: options.logger ?? consoleLogger,
+    observer,
   });
   const result: ReplayResult = { replayed: [], failed: [] };
   for (const letter of letters) {
@@ -85,7 +97,30 @@ export async function replayDeadLetters(options: ReplayDeadLettersOptions): Prom
       result.failed.push({ deadLetter: letter, error });
     }
   }
+  report(observer, ref, result);
   return result;
+}
+
+/**
+ * One `info` line: the caller has the failures in the result (and a CLI prints them), so they are
+ * not logged again one by one as warnings.
+ */
+function report(observer: ProjectionObserver, ref: ProjectionRef, result: ReplayResult): void {
+  observer.record('DeadLettersReplayed', result.replayed.length, ref);
+  const failures = result.failed.map(({ deadLetter, error }) => ({
+    streamId: deadLetter.streamId,
+    version: deadLetter.version,
+    ...errorFields(error),
+  }));
+  safely(() =>
+    observer.logger.info('dynamo-es: dead letters replayed', {
+      projection: ref.name,
+      projectionVersion: ref.version,
+      replayed: result.replayed.length,
+      failed: result.failed.length,
+      ...(failures.length > 0 ? { failures } : {}),
+    }),
+  );
 }
 
 async function unpark(

@@ -1,14 +1,18 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { type Logger, type Metrics, withSpan } from '@dynamo-es/event-store';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { ProjectionApplier } from '../apply/projection-applier.js';
-import { consoleLogger, type EventSource, type ProjectionLogger, type StreamJob } from '../apply/types.js';
+import type { EventSource } from '../apply/types.js';
 import { InvalidProjectionError } from '../errors.js';
+import type { ProjectionLogger } from '../observability/logger.js';
+import { observerFor } from '../observability/observer-options.js';
 import type { Projection } from '../projection.js';
 import { ReadModelTable } from '../storage/read-model-table.js';
 import { positive } from '../validation.js';
 import { VersionGate } from '../versions/version-gate.js';
 import { batchItemFailures } from './batch-failures.js';
 import { decodeRecords, toStreamJobs } from './decode-records.js';
+import { runProjectionBatch } from './run-projection-batch.js';
 
 /**
  * Options of {@link createStreamHandler}.
@@ -33,8 +37,18 @@ export interface StreamHandlerOptions {
   readonly gapReadConcurrency?: number;
   /** See {@link ApplierConfig.checkpointInterval} (default 100). */
   readonly checkpointInterval?: number;
-  /** Where retries and dead letters are logged (default: JSON lines on the console). */
-  readonly logger?: ProjectionLogger;
+  /**
+   * Where batches (`debug`, or `info` when something happened), retries (`warn`), conflict rounds
+   * (`info`) and dead letters (`error`) are reported. Default: `eventStore.logger` (quiet unless
+   * the store was given one). A logger that throws never fails a batch.
+   */
+  readonly logger?: Logger | ProjectionLogger;
+  /**
+   * `EventsProjected`, `DuplicatesSkipped`, `GapsFilled`, `DeadLettered`, `BatchFailures` (Count)
+   * and `ProjectionLag` (Milliseconds), each with the dimension `projection`. Default:
+   * `eventStore.metrics`.
+   */
+  readonly metrics?: Metrics;
   readonly now?: () => Date;
 }
 
@@ -73,43 +87,33 @@ export function createStreamHandler(options: StreamHandlerOptions): ProjectionSt
     options.now ?? (() => new Date()),
   );
   const { upcasters } = options.eventStore;
+  const now = options.now ?? (() => new Date());
+  const names = appliers.map((applier) => `${applier.ref.name}#${applier.ref.version}`).join(',');
   return async (event) => {
     const records = decodeRecords(event?.Records ?? [], upcasters);
     const jobs = toStreamJobs(records);
     if (jobs.length === 0) return { batchItemFailures: [] };
-    const retryFrom = new Map<string, number>();
-    await Promise.all(
-      appliers.map(async (applier) => mergeRetries(retryFrom, await runOne(applier, gate, jobs))),
-    );
-    return { batchItemFailures: batchItemFailures(records, retryFrom) };
+    const attributes = { 'dynamo_es.records': records.length, 'dynamo_es.projections': names };
+    return withSpan('dynamo-es.project-batch', attributes, async () => {
+      const batch = { records: records.length, now, newestArrivalMs: newestArrival(event.Records) };
+      const retryFrom = new Map<string, number>();
+      await Promise.all(
+        appliers.map(async (applier) =>
+          mergeRetries(retryFrom, await runProjectionBatch(applier, gate, jobs, batch)),
+        ),
+      );
+      return { batchItemFailures: batchItemFailures(records, retryFrom) };
+    });
   };
 }
 
-async function runOne(
-  applier: ProjectionApplier,
-  gate: VersionGate,
-  jobs: StreamJob[],
-): Promise<Map<string, number>> {
-  const retries = new Map<string, number>();
-  try {
-    const mode = await gate.admit(
-      applier.ref,
-      jobs.map((job) => job.streamId),
-    );
-    if (mode === 'marked') return retries;
-    for (const [streamId, outcome] of await applier.apply(jobs)) {
-      if (outcome.kind === 'retry') retries.set(streamId, outcome.fromVersion);
-    }
-  } catch (error) {
-    // Unexpected (e.g. the read-model table is missing): redeliver every stream of the batch.
-    applier.config.logger.error('projection batch failed', {
-      projection: applier.ref.name,
-      error: String(error),
-    });
-    for (const job of jobs)
-      retries.set(job.streamId, Math.min(...job.delivered.map((event) => event.version)));
+function newestArrival(records: readonly DynamoDBRecord[]): number | undefined {
+  let newest: number | undefined;
+  for (const record of records) {
+    const seconds = record.dynamodb?.ApproximateCreationDateTime;
+    if (seconds !== undefined && (newest === undefined || seconds * 1000 > newest)) newest = seconds * 1000;
   }
-  return retries;
+  return newest;
 }
 
 function mergeRetries(into: Map<string, number>, from: Map<string, number>): void {
@@ -136,6 +140,7 @@ function createAppliers(options: StreamHandlerOptions): ProjectionApplier[] {
     if (seen.has(id)) throw new InvalidProjectionError('projections', `"${id}" appears twice`);
     seen.add(id);
   }
+  const observer = observerFor(options, options.eventStore);
   const table = new ReadModelTable(
     options.client,
     options.readModelTable ?? `${options.eventStore.tableName}-read-models`,
@@ -151,7 +156,7 @@ function createAppliers(options: StreamHandlerOptions): ProjectionApplier[] {
         gapReadConcurrency: positive(options.gapReadConcurrency, 16, 'gapReadConcurrency'),
         checkpointInterval: positive(options.checkpointInterval, 100, 'checkpointInterval'),
         now: options.now ?? (() => new Date()),
-        logger: options.logger ?? consoleLogger,
+        observer,
       }),
   );
 }

@@ -4,6 +4,7 @@ import { createReadModelContext } from '../apply/read-model-context.js';
 import { type DeliveredEvent, type EventSource, isUndecodable } from '../apply/types.js';
 import { newDeadLetter } from '../dead-letters/dead-letter.js';
 import type { ProjectionRef } from '../keys.js';
+import type { ProjectionObserver } from '../observability/projection-observer.js';
 import type { Projection } from '../projection.js';
 import type { RebuildState } from './rebuild-state.js';
 
@@ -21,6 +22,7 @@ export class RebuildApplier {
   readonly #events: EventSource;
   readonly #checkpointInterval: number;
   readonly #now: () => Date;
+  readonly #observer: ProjectionObserver;
   events = 0;
   deadLetters = 0;
 
@@ -30,6 +32,7 @@ export class RebuildApplier {
     events: EventSource;
     checkpointInterval: number;
     now: () => Date;
+    observer: ProjectionObserver;
   }) {
     this.#projection = input.projection;
     this.#ref = { name: input.projection.name, version: input.projection.version };
@@ -37,6 +40,7 @@ export class RebuildApplier {
     this.#events = input.events;
     this.#checkpointInterval = input.checkpointInterval;
     this.#now = input.now;
+    this.#observer = input.observer;
   }
 
   async offer(event: DeliveredEvent): Promise<void> {
@@ -45,7 +49,8 @@ export class RebuildApplier {
     const events =
       event.version === checkpoint.version + 1
         ? [event]
-        : await eventsToApply(this.#events, { streamId: event.streamId, delivered: [event] }, checkpoint);
+        : (await eventsToApply(this.#events, { streamId: event.streamId, delivered: [event] }, checkpoint))
+            .events;
     for (const next of events) {
       if (!(await this.#apply(next))) return;
     }
@@ -57,6 +62,8 @@ export class RebuildApplier {
     const error = isUndecodable(event) ? event.error : await this.#run(event);
     if (error === undefined) return true;
     this.deadLetters++;
+    const { streamId, version, eventId, type: eventType } = event;
+    this.#observer.deadLettered(this.#ref, { streamId, version, eventId, eventType, attempts: 1, error });
     const policy = this.#projection.onPoisonEvent;
     this.#state.addDeadLetter(
       newDeadLetter({ ref: this.#ref, policy, event, error, attempts: 1, now: this.#now() }),

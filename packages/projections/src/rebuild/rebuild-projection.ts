@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { EventShape } from '@dynamo-es/event-store';
+import type { EventShape, Logger, Metrics } from '@dynamo-es/event-store';
 import { decodeEvent } from '../apply/decode-event.js';
-import { ProjectionApplier } from '../apply/projection-applier.js';
-import { consoleLogger, type EventSource, type ProjectionLogger } from '../apply/types.js';
+import type { EventSource } from '../apply/types.js';
+import type { ProjectionLogger } from '../observability/logger.js';
+import { observerFor } from '../observability/observer-options.js';
 import type { Projection } from '../projection.js';
 import { ReadModelTable } from '../storage/read-model-table.js';
 import { positive } from '../validation.js';
-import { clearPending, pendingStreams } from '../versions/pending-markers.js';
 import { claimVersion, markVersionReady } from '../versions/registry.js';
+import { catchUp } from './catch-up.js';
 import { Mutex } from './mutex.js';
 import { parallelScan } from './parallel-scan.js';
 import { RebuildApplier } from './rebuild-applier.js';
+import { RebuildReporter } from './rebuild-reporter.js';
 import { RebuildState } from './rebuild-state.js';
 
 /**
@@ -37,7 +39,13 @@ export interface RebuildOptions {
   /** Strongly consistent scan (default true; false halves the read cost). */
   readonly consistentScan?: boolean;
   readonly onProgress?: (progress: RebuildProgress) => void;
-  readonly logger?: ProjectionLogger;
+  /**
+   * Where the rebuild's start, progress (`info`, every 10 s), summary and dead letters (`error`)
+   * are reported. Default: `eventStore.logger`.
+   */
+  readonly logger?: Logger | ProjectionLogger;
+  /** `DeadLettered` (Count, dimension `projection`). Default: `eventStore.metrics`. */
+  readonly metrics?: Metrics;
   readonly now?: () => Date;
 }
 
@@ -101,6 +109,8 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   );
   const rebuildId = randomUUID();
   await claimVersion(table, ref, rebuildId, now().toISOString());
+  const observer = observerFor(options, eventStore);
+  const reporter = new RebuildReporter(observer, ref);
 
   const segments = positive(options.segments, 4, 'segments');
   const flushEvery = positive(options.flushEvery, 2_000, 'flushEvery');
@@ -109,12 +119,20 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
     table,
     positive(options.maxCachedDocuments, 100_000, 'maxCachedDocuments'),
   );
-  const applier = new RebuildApplier({ projection, state, events: eventStore, checkpointInterval: 100, now });
+  reporter.started(segments);
+  const applier = new RebuildApplier({
+    projection,
+    state,
+    events: eventStore,
+    checkpointInterval: 100,
+    now,
+    observer,
+  });
   const mutex = new Mutex();
   let scannedItems = 0;
   let segmentsDone = 0;
-  const report = () =>
-    options.onProgress?.({
+  const report = () => {
+    const progress = {
       scannedItems,
       events: applier.events,
       streams: state.streams,
@@ -122,7 +140,10 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
       segmentsDone,
       totalSegments: segments,
       elapsedMs: Date.now() - started,
-    });
+    };
+    reporter.progress(progress);
+    options.onProgress?.(progress);
+  };
 
   await parallelScan({
     client: eventStore.client,
@@ -147,8 +168,8 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   report();
   const stats = { events: applier.events, streams: state.streams, documentsWritten: state.documentsWritten };
   await markVersionReady(table, ref, rebuildId, stats, now().toISOString());
-  const caughtUpStreams = await catchUp(options, table, now);
-  return {
+  const caughtUpStreams = await catchUp({ options, table, now, observer });
+  const result = {
     projection: ref.name,
     version: ref.version,
     ...stats,
@@ -156,42 +177,6 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
     caughtUpStreams,
     durationMs: Date.now() - started,
   };
-}
-
-/**
- * Applies, through the live (transactional, exactly-once) path, what streams marked by live
- * handlers during the rebuild got after the scan read them. Live handlers apply to the version
- * from now on, concurrently: the checkpoints' conditions keep every event applied once.
- */
-async function catchUp(options: RebuildOptions, table: ReadModelTable, now: () => Date): Promise<number> {
-  const ref = { name: options.projection.name, version: options.projection.version };
-  const streamIds = await pendingStreams(table, ref);
-  const applier = new ProjectionApplier({
-    projection: options.projection,
-    table,
-    events: options.eventStore,
-    maxAttempts: 1,
-    maxRounds: 10,
-    gapReadConcurrency: 16,
-    checkpointInterval: 100,
-    now,
-    logger: options.logger ?? consoleLogger,
-  });
-  for (let start = 0; start < streamIds.length; start += 100) {
-    const chunk = streamIds.slice(start, start + 100);
-    let pending = chunk;
-    for (let pass = 1; pending.length > 0; pass++) {
-      const outcomes = await applier.apply(
-        pending.map((streamId) => ({ streamId, delivered: [], toHead: true })),
-      );
-      const failed = [...outcomes].flatMap(([streamId, outcome]) =>
-        outcome.kind === 'retry' ? [{ streamId, outcome }] : [],
-      );
-      // The version is ready and the markers stay: live handlers fill these streams on their next event.
-      if (failed.length > 0 && pass >= 3) throw failed[0]?.outcome.reason;
-      pending = failed.map((entry) => entry.streamId);
-    }
-    await clearPending(table, ref, chunk);
-  }
-  return streamIds.length;
+  reporter.finished(result);
+  return result;
 }

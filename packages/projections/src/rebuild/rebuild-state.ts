@@ -3,7 +3,7 @@ import type { AttributeValue, WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { DocumentChange, EventLayer } from '../apply/read-model-context.js';
 import { type DeadLetter, deadLetterItem } from '../dead-letters/dead-letter.js';
 import { documentKey, type ProjectionRef } from '../keys.js';
-import { type Checkpoint, checkpointItem, INITIAL_CHECKPOINT } from '../storage/checkpoint.js';
+import { type CheckpointState, checkpointItem, INITIAL_CHECKPOINT } from '../storage/checkpoint.js';
 import { documentItem } from '../storage/document-codec.js';
 import type { ReadModelTable } from '../storage/read-model-table.js';
 
@@ -20,7 +20,7 @@ export class RebuildState {
   readonly #documents = new Map<string, AttributeValue | null>();
   readonly #dirty = new Map<string, DocumentChange>();
   readonly #evicted = new Set<string>();
-  readonly #checkpoints = new Map<string, Checkpoint>();
+  readonly #checkpoints = new Map<string, CheckpointState>();
   readonly #dirtyCheckpoints = new Set<string>();
   readonly #deadLetters: DeadLetter[] = [];
   documentsWritten = 0;
@@ -39,7 +39,7 @@ export class RebuildState {
     return this.#checkpoints.size;
   }
 
-  checkpoint(streamId: string): Checkpoint {
+  checkpoint(streamId: string): CheckpointState {
     return this.#checkpoints.get(streamId) ?? INITIAL_CHECKPOINT;
   }
 
@@ -47,7 +47,7 @@ export class RebuildState {
    * Moves a stream's checkpoint in memory; `write` says its item must be written (documents
    * changed, a dead letter, or far enough behind). `rev` stays the revision stored in the table.
    */
-  setCheckpoint(streamId: string, next: Omit<Checkpoint, 'rev'>, write: boolean): void {
+  setCheckpoint(streamId: string, next: Omit<CheckpointState, 'rev'>, write: boolean): void {
     this.#checkpoints.set(streamId, { ...next, rev: this.checkpoint(streamId).rev });
     if (write) this.#dirtyCheckpoints.add(streamId);
   }

@@ -18,6 +18,17 @@ export interface GivenUpRecords {
   readonly error: unknown;
 }
 
+/** A failed delivery that will be made again (after `delayMs`, or split in two). */
+export interface RetryNotice {
+  /** Records to deliver again (all of them, split in halves when `bisected`). */
+  readonly records: number;
+  /** Failed invocations that included the first of them. */
+  readonly failures: number;
+  readonly delayMs: number;
+  readonly bisected: boolean;
+  readonly error: unknown;
+}
+
 /** What {@link deliverBatch} does to the outside world; each returns `false` once the runner stops. */
 export interface DeliveryPort {
   /** Invokes the handler; `redelivery` is true when some of the records were delivered before. */
@@ -25,6 +36,8 @@ export interface DeliveryPort {
   /** Moves the shard's checkpoint to `record` (everything up to it is done). */
   acknowledge(record: DynamoDBRecord): Promise<boolean>;
   deadLetter(given: GivenUpRecords): Promise<boolean>;
+  /** Told before a failed delivery is made again (for logs and metrics). */
+  retrying?(notice: RetryNotice): void;
   pause(ms: number): Promise<boolean>;
   stopping(): boolean;
 }
@@ -42,6 +55,7 @@ interface Segment {
 type Action =
   | { readonly kind: 'acknowledge'; readonly record: DynamoDBRecord }
   | { readonly kind: 'deadLetter'; readonly given: GivenUpRecords }
+  | { readonly kind: 'retry'; readonly notice: RetryNotice }
   | { readonly kind: 'pause'; readonly ms: number };
 
 /** What to do after one invocation of the first segment, and what replaces that segment. */
@@ -67,7 +81,14 @@ function planAfterFailure(
   policy: RetryPolicy,
 ): Plan {
   if (outcome.kind === 'failure' && policy.bisectOnError && segment.records.length > 1) {
-    return { actions: [], replacement: bisect(segment) };
+    const notice = {
+      records: segment.records.length,
+      failures: segment.failures + 1,
+      delayMs: 0,
+      bisected: true,
+      error: outcome.error,
+    };
+    return { actions: [{ kind: 'retry', notice }], replacement: bisect(segment) };
   }
   const actions: Action[] = [];
   let failing = segment;
@@ -78,7 +99,10 @@ function planAfterFailure(
   }
   failing = { ...failing, failures: failing.failures + 1, redelivery: true };
   if (failing.failures <= policy.maxRetries) {
-    actions.push({ kind: 'pause', ms: policy.retryDelayMs(failing.failures) });
+    const ms = policy.retryDelayMs(failing.failures);
+    const { records, failures } = failing;
+    const notice = { records: records.length, failures, delayMs: ms, bisected: false, error: outcome.error };
+    actions.push({ kind: 'retry', notice }, { kind: 'pause', ms });
     return { actions, replacement: [failing] };
   }
   const given = { records: failing.records, attempts: failing.failures, error: outcome.error };
@@ -98,6 +122,9 @@ function perform(action: Action, port: DeliveryPort): Promise<boolean> {
       return port.acknowledge(action.record);
     case 'deadLetter':
       return port.deadLetter(action.given);
+    case 'retry':
+      port.retrying?.(action.notice);
+      return Promise.resolve(true);
     case 'pause':
       return port.pause(action.ms);
   }

@@ -27,6 +27,10 @@ export function toLambdaAttributeValue(value: SdkAttributeValue): AttributeValue
   if (value.BS !== undefined) return { BS: value.BS.map(toBase64) };
   if (value.L !== undefined) return { L: value.L.map(toLambdaAttributeValue) };
   if (value.M !== undefined) return { M: toLambdaImage(value.M) };
+  // DynamoDB Local 3.x sends an empty map in stream records as `{}`, without its `M` type
+  // (awslabs/amazon-dynamodb-local-samples#37). Real DynamoDB never sends a typeless value, and
+  // an empty object can only have been an empty map, so read it as one instead of failing.
+  if (Object.keys(value).length === 0) return { M: {} };
   throw new TypeError(`Unknown DynamoDB attribute value type: ${Object.keys(value).join(', ')}`);
 }
 

@@ -1,6 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { type Logger, type Metrics, noMetrics, silentLogger } from '@dynamo-es/event-store';
 import type { DynamoDBStreamHandler } from 'aws-lambda';
+import { type ProjectionLogger, toLogger } from '../observability/logger.js';
 import type { CheckpointStore } from './checkpoint-store.js';
 import { InvalidRunnerOptionsError } from './errors.js';
 import type { FailedBatch } from './failed-batch.js';
@@ -58,6 +60,13 @@ export interface StreamRunnerOptions {
   readonly onFailure?: (batch: FailedBatch) => void | Promise<void>;
   /** Errors the runner retries by itself (throttling, network, checkpoint writes). Default: `console.warn`. */
   readonly onError?: (error: unknown, context: RunnerErrorContext) => void;
+  /**
+   * Where retried batches and records given up to `onFailure` are reported (`warn`). Default:
+   * silent. A logger that throws never stops the runner.
+   */
+  readonly logger?: Logger | ProjectionLogger;
+  /** `RecordsDelivered`, `BatchRetries`, `RecordsSentToOnFailure` (Count). Default: none. */
+  readonly metrics?: Metrics;
   /** `context.functionName` given to the handler (default `'dynamo-es-stream-runner'`). */
   readonly functionName?: string;
   /** Nominal budget behind `context.getRemainingTimeInMillis()`; never enforced (default 900,000). */
@@ -65,8 +74,10 @@ export interface StreamRunnerOptions {
 }
 
 /** Options with every default filled in. */
-export type ResolvedRunnerOptions = Required<Omit<StreamRunnerOptions, 'streamsClient' | 'checkpointStore'>> &
-  Pick<StreamRunnerOptions, 'streamsClient' | 'checkpointStore'>;
+export type ResolvedRunnerOptions = Required<
+  Omit<StreamRunnerOptions, 'streamsClient' | 'checkpointStore' | 'logger'>
+> &
+  Pick<StreamRunnerOptions, 'streamsClient' | 'checkpointStore'> & { readonly logger: Logger };
 
 const DEFAULTS = {
   batchSize: 100,
@@ -136,7 +147,9 @@ export function resolveRunnerOptions(options: StreamRunnerOptions): ResolvedRunn
     ...DEFAULTS,
     onFailure: logFailedBatch,
     onError: logRunnerError,
+    metrics: noMetrics,
     ...defined,
+    logger: toLogger(options.logger, silentLogger),
   } as ResolvedRunnerOptions;
   for (const option of Object.keys(INTEGER_RANGES)) {
     assertInRange(option, (resolved as unknown as Record<string, unknown>)[option]);

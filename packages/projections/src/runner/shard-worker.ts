@@ -5,6 +5,7 @@ import { failedBatch } from './failed-batch.js';
 import { invokeHandler } from './invoke-handler.js';
 import { sequenceNumberOf } from './lambda-record.js';
 import type { ResolvedRunnerOptions } from './options.js';
+import type { RunnerObserver } from './runner-observer.js';
 import type { RunnerCounters } from './runner-stats.js';
 import type { ShardInfo } from './shard-lineage.js';
 import { ShardReader, type ShardReaderEnv } from './shard-reader.js';
@@ -14,6 +15,7 @@ import { backoffMs, pause, type Slots, type Wakeup } from './timing.js';
 export interface ShardWorkerEnv extends ShardReaderEnv {
   readonly options: ResolvedRunnerOptions;
   readonly counters: RunnerCounters;
+  readonly observer: RunnerObserver;
   /** Aborted by `stop()`. */
   readonly signal: AbortSignal;
   /** Limits how many shards fetch or deliver at once (`parallelShards`). */
@@ -131,13 +133,15 @@ export class ShardWorker {
         return this.#persist(sequenceNumberOf(record));
       },
       deadLetter: (given) => this.#deadLetter(given),
+      retrying: (notice) => this.#env.observer.retrying(this.shard.shardId, notice),
       pause: (ms) => pause(ms, signal),
       stopping: () => signal.aborted,
     };
   }
 
   async #invoke(records: readonly DynamoDBRecord[], redelivery: boolean): Promise<BatchOutcome> {
-    const { options, counters, streamArn } = this.#env;
+    const { options, counters, streamArn, observer } = this.#env;
+    observer.delivered(records.length);
     counters.invoked(
       records.length,
       redelivery,
@@ -186,6 +190,7 @@ export class ShardWorker {
     const { options, counters, streamArn } = this.#env;
     const records = structuredClone(given.records) as DynamoDBRecord[];
     const batch = failedBatch({ ...given, records, streamArn, shardId: this.shard.shardId });
+    this.#env.observer.givenUp(batch);
     const sent = await this.#untilDone('onFailure', async () => options.onFailure(batch));
     if (sent) counters.deadLettered += records.length;
     return sent;

@@ -8,6 +8,7 @@ import {
   resolveRunnerOptions,
   type StreamRunnerOptions,
 } from './options.js';
+import { RunnerObserver } from './runner-observer.js';
 import { RunnerCounters, type StreamRunnerStats } from './runner-stats.js';
 import { ShardDiscovery } from './shard-discovery.js';
 import type { ShardInfo } from './shard-lineage.js';
@@ -40,6 +41,7 @@ export class StreamRunner {
   readonly #options: ResolvedRunnerOptions;
   readonly #store: CheckpointStore;
   readonly #counters = new RunnerCounters();
+  readonly #observer: RunnerObserver;
   readonly #abort = new AbortController();
   readonly #idle = new Wakeup();
   readonly #slots: Slots;
@@ -60,6 +62,7 @@ export class StreamRunner {
   constructor(options: StreamRunnerOptions) {
     this.#options = resolveRunnerOptions(options);
     this.#store = options.checkpointStore ?? new InMemoryCheckpointStore();
+    this.#observer = new RunnerObserver(this.#options.logger, this.#options.metrics);
     this.#slots = new Slots(this.#options.parallelShards);
     this.#positions = new StartPositions(this.#options.startingPosition);
   }
@@ -225,6 +228,7 @@ export class StreamRunner {
     return {
       options: this.#options,
       counters: this.#counters,
+      observer: this.#observer,
       streams: this.#streams!,
       streamArn: this.#streamArn!,
       store: this.#store,

@@ -6,7 +6,7 @@ import { type Condition, revisionCondition } from './condition.js';
  * Where a projection is in one stream. Written in the same transaction as the documents its
  * events changed, and conditioned on `rev`, so two invocations can never both advance it.
  */
-export interface Checkpoint {
+export interface CheckpointState {
   /** Last applied version (0: nothing applied). */
   readonly version: number;
   /** Revision of the checkpoint item (0: the item does not exist yet). */
@@ -20,12 +20,12 @@ export interface Checkpoint {
 }
 
 /** A checkpoint that has never been written. */
-export const INITIAL_CHECKPOINT: Checkpoint = { version: 0, rev: 0 };
+export const INITIAL_CHECKPOINT: CheckpointState = { version: 0, rev: 0 };
 
 const MAX_ERROR_CHARS = 1_000;
 
 /** Decodes a checkpoint item; `undefined` (no item) is the initial checkpoint. */
-export function decodeCheckpoint(item: Record<string, AttributeValue> | undefined): Checkpoint {
+export function decodeCheckpoint(item: Record<string, AttributeValue> | undefined): CheckpointState {
   if (!item) return INITIAL_CHECKPOINT;
   const number = (name: string) => (item[name]?.N === undefined ? undefined : Number(item[name]?.N));
   return {
@@ -46,7 +46,7 @@ function optional<K extends string, V>(name: K, value: V | undefined): { [P in K
 export function checkpointItem(
   ref: ProjectionRef,
   streamId: string,
-  next: Checkpoint,
+  next: CheckpointState,
   now: string,
 ): Record<string, AttributeValue> {
   const item: Record<string, AttributeValue> = {
@@ -64,7 +64,7 @@ export function checkpointItem(
 }
 
 /** Approximate item size of a checkpoint, for the 4 MB transaction budget. */
-export const checkpointSize = (streamId: string, next: Checkpoint): number =>
+export const checkpointSize = (streamId: string, next: CheckpointState): number =>
   120 + 2 * Buffer.byteLength(streamId, 'utf8') + (next.lastError?.length ?? 0);
 
 /** A checkpoint write is conditioned on the revision read (or on absence for revision 0). */

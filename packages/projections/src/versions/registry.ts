@@ -12,7 +12,7 @@ import type { Item, ReadModelTable } from '../storage/read-model-table.js';
 export type VersionStatus = 'building' | 'ready' | 'live';
 
 /** The registry entry of a projection version. */
-export interface VersionRecord {
+export interface RegistryEntry {
   readonly status: VersionStatus;
   /** The rebuild that owns a `building` version (absent when only prepared). */
   readonly rebuildId?: string;
@@ -23,11 +23,11 @@ export interface VersionRecord {
 export async function readVersion(
   table: ReadModelTable,
   ref: ProjectionRef,
-): Promise<VersionRecord | undefined> {
+): Promise<RegistryEntry | undefined> {
   return decodeVersion(await table.get(versionKey(ref)));
 }
 
-function decodeVersion(item: Item | undefined): VersionRecord | undefined {
+export function decodeVersion(item: Item | undefined): RegistryEntry | undefined {
   if (!item) return undefined;
   const status = item.status?.S;
   return {
@@ -48,7 +48,7 @@ export async function registerVersion(
   ref: ProjectionRef,
   status: 'building' | 'live',
   now: string,
-): Promise<VersionRecord> {
+): Promise<RegistryEntry> {
   try {
     await table.client.send(
       new PutItemCommand({
