@@ -6,6 +6,7 @@ import {
   AccountAlreadyOpenError,
   AccountClosedError,
   AccountNotOpenError,
+  BalanceLimitExceededError,
   CurrencyMismatchError,
   InsufficientFundsError,
   InvalidAmountError,
@@ -15,7 +16,7 @@ import {
   SameAccountTransferError,
 } from '../src/domain/errors.js';
 import type { AccountEvent } from '../src/domain/events.js';
-import { formatMoney } from '../src/domain/money.js';
+import { formatMoney, MAX_BALANCE } from '../src/domain/money.js';
 
 const opened: AccountEvent = { type: 'AccountOpened', data: { owner: 'Ada', currency: 'EUR' } };
 const deposited = (amount: number): AccountEvent => ({ type: 'MoneyDeposited', data: { amount } });
@@ -27,32 +28,69 @@ describe('BankAccount (aggregate style)', () => {
     account([])
       .when((a) => a.open({ owner: ' Ada ', currency: 'EUR', initialDeposit: 1250 }))
       .then([opened, deposited(1250)]);
-    account([]).when((a) => a.open({ owner: 'Ada', currency: 'EUR' })).then([opened]);
+    account([])
+      .when((a) => a.open({ owner: 'Ada', currency: 'EUR' }))
+      .then([opened]);
   });
 
   it('rejects a bad owner, currency or initial deposit, and opening twice', () => {
-    account([]).when((a) => a.open({ owner: ' ', currency: 'EUR' })).thenThrows(InvalidOwnerError);
-    account([]).when((a) => a.open({ owner: 'Ada', currency: 'euro' })).thenThrows(InvalidCurrencyError);
-    account([]).when((a) => a.open({ owner: 'Ada', currency: 'EUR', initialDeposit: 0 })).thenThrows(InvalidAmountError);
-    account([opened]).when((a) => a.open({ owner: 'Ada', currency: 'EUR' })).thenThrows(AccountAlreadyOpenError);
+    account([])
+      .when((a) => a.open({ owner: ' ', currency: 'EUR' }))
+      .thenThrows(InvalidOwnerError);
+    account([])
+      .when((a) => a.open({ owner: 'Ada', currency: 'euro' }))
+      .thenThrows(InvalidCurrencyError);
+    account([])
+      .when((a) => a.open({ owner: 'Ada', currency: 'EUR', initialDeposit: 0 }))
+      .thenThrows(InvalidAmountError);
+    account([opened])
+      .when((a) => a.open({ owner: 'Ada', currency: 'EUR' }))
+      .thenThrows(AccountAlreadyOpenError);
   });
 
   it('deposits and withdraws positive whole minor units, never overdrawing', () => {
-    const { state } = account([opened, deposited(500)]).when((a) => a.withdraw(200)).then([
-      { type: 'MoneyWithdrawn', data: { amount: 200 } },
-    ]);
+    const { state } = account([opened, deposited(500)])
+      .when((a) => a.withdraw(200))
+      .then([{ type: 'MoneyWithdrawn', data: { amount: 200 } }]);
     expect(state.balance).toBe(300);
-    account([opened, deposited(500)]).when((a) => a.withdraw(501)).thenThrows(InsufficientFundsError);
+    account([opened, deposited(500)])
+      .when((a) => a.withdraw(501))
+      .thenThrows(InsufficientFundsError);
     for (const bad of [0, -5, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
-      account([opened]).when((a) => a.deposit(bad)).thenThrows(InvalidAmountError);
+      account([opened])
+        .when((a) => a.deposit(bad))
+        .thenThrows(InvalidAmountError);
     }
-    account([opened]).when((a) => a.deposit(100, 'USD')).thenThrows(CurrencyMismatchError);
+    account([opened])
+      .when((a) => a.deposit(100, 'USD'))
+      .thenThrows(CurrencyMismatchError);
+  });
+
+  it('keeps every balance at most MAX_BALANCE, so sums of money stay exact', () => {
+    account([opened, deposited(MAX_BALANCE)])
+      .when((a) => a.deposit(1))
+      .thenThrows(BalanceLimitExceededError);
+    account([opened, deposited(MAX_BALANCE - 5)])
+      .when((a) => a.receiveTransfer({ transferId: 't', from: 'x', amount: 6, currency: 'EUR' }))
+      .thenThrows(BalanceLimitExceededError);
+    account([opened, deposited(MAX_BALANCE - 5)])
+      .when((a) => a.deposit(5))
+      .then([deposited(5)]);
+    account([])
+      .when((a) => a.open({ owner: 'Ada', currency: 'EUR', initialDeposit: MAX_BALANCE + 1 }))
+      .thenThrows(InvalidAmountError);
   });
 
   it('refuses operations on unopened and closed accounts', () => {
-    account([]).when((a) => a.deposit(100)).thenThrows(AccountNotOpenError);
-    account([opened, closed]).when((a) => a.deposit(100)).thenThrows(AccountClosedError);
-    account([opened, closed]).when((a) => a.withdraw(100)).thenThrows(AccountClosedError);
+    account([])
+      .when((a) => a.deposit(100))
+      .thenThrows(AccountNotOpenError);
+    account([opened, closed])
+      .when((a) => a.deposit(100))
+      .thenThrows(AccountClosedError);
+    account([opened, closed])
+      .when((a) => a.withdraw(100))
+      .thenThrows(AccountClosedError);
   });
 
   it('sends and receives transfers in the account currency, never to itself', () => {
@@ -81,11 +119,15 @@ describe('closing an account (decider style)', () => {
 
   it('closes an open account with a zero balance', () => {
     given([opened]).when(close).then([closed]);
-    given([opened, deposited(5), { type: 'MoneyWithdrawn', data: { amount: 5 } }]).when(close).then([closed]);
+    given([opened, deposited(5), { type: 'MoneyWithdrawn', data: { amount: 5 } }])
+      .when(close)
+      .then([closed]);
   });
 
   it('refuses a non-zero balance, an unopened or an already closed account', () => {
-    given([opened, deposited(5)]).when(close).thenThrows(NonZeroBalanceError);
+    given([opened, deposited(5)])
+      .when(close)
+      .thenThrows(NonZeroBalanceError);
     given([]).when(close).thenThrows(AccountNotOpenError);
     given([opened, closed]).when(close).thenThrows(AccountClosedError);
   });

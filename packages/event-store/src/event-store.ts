@@ -24,6 +24,7 @@ import {
   assertNewEvents,
   assertReadOptions,
   assertStreamId,
+  assertVersionNumber,
   describeValue,
 } from './validation.js';
 
@@ -75,6 +76,7 @@ export class EventStore<E extends EventShape = EventShape> {
 
   constructor(options: EventStoreOptions) {
     assertClientAndTable(options);
+    assertStoreOptions(options);
     this.tableName = options.tableName;
     this.client = options.client;
     this.upcasters = new UpcasterChain(options.upcasters);
@@ -213,5 +215,17 @@ export class EventStore<E extends EventShape = EventShape> {
 
   #readerConfig() {
     return { client: this.client, tableName: this.tableName, known: this.#known, upcasters: this.upcasters };
+  }
+}
+
+function assertStoreOptions(options: EventStoreOptions): void {
+  // Unbounded values here would mean an append retrying forever or a cache that never evicts.
+  if (options.maxAppendAttempts !== undefined)
+    assertVersionNumber(options.maxAppendAttempts, 'maxAppendAttempts', 1);
+  if (options.knownStreams !== undefined) assertVersionNumber(options.knownStreams, 'knownStreams', 1);
+  for (const name of ['newEventId', 'now'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') {
+      throw new InvalidInputError(name, `expected a function, got ${describeValue(options[name])}`);
+    }
   }
 }

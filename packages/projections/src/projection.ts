@@ -1,5 +1,6 @@
 import type { EventShape, StoredEvent } from '@dynamo-es/event-store';
 import { InvalidProjectionError } from './errors.js';
+import { PROJECTION_NAME_PATTERN } from './validation.js';
 
 /**
  * The read-model API a handler gets: documents addressed by a string key, holding plain data
@@ -109,8 +110,6 @@ export interface Projection<E extends EventShape = EventShape, D = unknown> {
   readonly [projectionTypes]?: { readonly event: E; readonly document: D };
 }
 
-const NAME_PATTERN = /^[A-Za-z0-9_.-]{1,100}$/;
-
 /**
  * Defines a projection: plain typed handlers over events that change documents through `ctx`.
  * The Lambda handler, the stream runner, rebuilds and {@link projectInMemory} all run this code.
@@ -164,7 +163,7 @@ function validate<E extends EventShape, D>(
   if (typeof definition !== 'object' || definition === null) {
     throw new InvalidProjectionError('definition', 'expected { name, handlers }');
   }
-  if (typeof definition.name !== 'string' || !NAME_PATTERN.test(definition.name)) {
+  if (typeof definition.name !== 'string' || !PROJECTION_NAME_PATTERN.test(definition.name)) {
     throw new InvalidProjectionError(
       'name',
       `expected 1-100 letters, digits, "_", "." or "-", got ${String(definition.name)}`,

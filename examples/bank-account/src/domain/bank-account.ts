@@ -3,13 +3,14 @@ import {
   AccountAlreadyOpenError,
   AccountClosedError,
   AccountNotOpenError,
+  BalanceLimitExceededError,
   CurrencyMismatchError,
   InsufficientFundsError,
   InvalidOwnerError,
   SameAccountTransferError,
 } from './errors.js';
 import { type AccountEvent, type AccountState, accountEvolvers, initialAccountState } from './events.js';
-import { assertAmount, assertCurrency, type Currency, type MinorUnits } from './money.js';
+import { assertAmount, assertCurrency, type Currency, MAX_BALANCE, type MinorUnits } from './money.js';
 
 export interface OpenAccount {
   readonly owner: string;
@@ -28,16 +29,19 @@ export class BankAccount extends Aggregate<AccountState, AccountEvent> {
 
   open({ owner, currency, initialDeposit }: OpenAccount): void {
     if (this.state.status !== 'new') throw new AccountAlreadyOpenError(this.id);
-    if (typeof owner !== 'string' || owner.trim().length === 0 || owner.length > 200) throw new InvalidOwnerError();
+    if (typeof owner !== 'string' || owner.trim().length === 0 || owner.length > 200)
+      throw new InvalidOwnerError();
     assertCurrency(currency);
     if (initialDeposit !== undefined) assertAmount(initialDeposit);
     this.raise({ type: 'AccountOpened', data: { owner: owner.trim(), currency } });
-    if (initialDeposit !== undefined) this.raise({ type: 'MoneyDeposited', data: { amount: initialDeposit } });
+    if (initialDeposit !== undefined)
+      this.raise({ type: 'MoneyDeposited', data: { amount: initialDeposit } });
   }
 
   deposit(amount: MinorUnits, currency?: Currency): void {
     assertAmount(amount);
     this.#assertOpen(currency);
+    this.#assertRoomFor(amount);
     this.raise({ type: 'MoneyDeposited', data: { amount } });
   }
 
@@ -54,14 +58,23 @@ export class BankAccount extends Aggregate<AccountState, AccountEvent> {
     if (transfer.to === this.id) throw new SameAccountTransferError(this.id);
     this.#assertOpen(transfer.currency);
     this.#assertCovers(transfer.amount);
-    this.raise({ type: 'TransferSent', data: { transferId: transfer.transferId, to: transfer.to, amount: transfer.amount } });
+    this.raise({
+      type: 'TransferSent',
+      data: { transferId: transfer.transferId, to: transfer.to, amount: transfer.amount },
+    });
   }
 
   /** The receiving half of a transfer. */
-  receiveTransfer(transfer: { transferId: string; from: string; amount: MinorUnits; currency: Currency }): void {
+  receiveTransfer(transfer: {
+    transferId: string;
+    from: string;
+    amount: MinorUnits;
+    currency: Currency;
+  }): void {
     assertAmount(transfer.amount);
     if (transfer.from === this.id) throw new SameAccountTransferError(this.id);
     this.#assertOpen(transfer.currency);
+    this.#assertRoomFor(transfer.amount);
     this.raise({
       type: 'TransferReceived',
       data: { transferId: transfer.transferId, from: transfer.from, amount: transfer.amount },
@@ -73,6 +86,13 @@ export class BankAccount extends Aggregate<AccountState, AccountEvent> {
     if (this.state.status === 'closed') throw new AccountClosedError(this.id);
     if (currency !== undefined && currency !== this.state.currency) {
       throw new CurrencyMismatchError(this.id, this.state.currency, currency);
+    }
+  }
+
+  /** Balances stay at most {@link MAX_BALANCE}, so every sum of money in the bank stays exact. */
+  #assertRoomFor(amount: MinorUnits): void {
+    if (this.state.balance + amount > MAX_BALANCE) {
+      throw new BalanceLimitExceededError(this.id, this.state.balance, amount, MAX_BALANCE);
     }
   }
 

@@ -13,6 +13,7 @@ export const BankErrorCode = {
   CurrencyMismatch: 'CURRENCY_MISMATCH',
   NonZeroBalance: 'NON_ZERO_BALANCE',
   SameAccountTransfer: 'SAME_ACCOUNT_TRANSFER',
+  BalanceLimitExceeded: 'BALANCE_LIMIT_EXCEEDED',
 } as const;
 export type BankErrorCode = (typeof BankErrorCode)[keyof typeof BankErrorCode];
 
@@ -35,7 +36,7 @@ export class InvalidAmountError extends BankError {
   constructor(amount: unknown) {
     super(
       BankErrorCode.InvalidAmount,
-      `Amount ${JSON.stringify(amount) ?? String(amount)} is not a positive whole number of minor units (e.g. 1250 for 12.50)`,
+      `Amount ${JSON.stringify(amount) ?? String(amount)} is not a positive whole number of minor units, at most 10^15 (e.g. 1250 for 12.50)`,
     );
     this.name = 'InvalidAmountError';
   }
@@ -43,7 +44,10 @@ export class InvalidAmountError extends BankError {
 
 export class InvalidCurrencyError extends BankError {
   constructor(currency: unknown) {
-    super(BankErrorCode.InvalidCurrency, `Currency ${JSON.stringify(currency)} is not an ISO 4217 code such as "EUR"`);
+    super(
+      BankErrorCode.InvalidCurrency,
+      `Currency ${JSON.stringify(currency)} is not an ISO 4217 code such as "EUR"`,
+    );
     this.name = 'InvalidCurrencyError';
   }
 }
@@ -82,7 +86,10 @@ export class InsufficientFundsError extends BankError {
     readonly balance: number,
     readonly requested: number,
   ) {
-    super(BankErrorCode.InsufficientFunds, `Account ${accountId} holds ${balance}, less than the ${requested} requested`);
+    super(
+      BankErrorCode.InsufficientFunds,
+      `Account ${accountId} holds ${balance}, less than the ${requested} requested`,
+    );
     this.name = 'InsufficientFundsError';
   }
 }
@@ -103,14 +110,35 @@ export class NonZeroBalanceError extends BankError {
     readonly accountId: string,
     readonly balance: number,
   ) {
-    super(BankErrorCode.NonZeroBalance, `Account ${accountId} still holds ${balance}; withdraw it before closing`);
+    super(
+      BankErrorCode.NonZeroBalance,
+      `Account ${accountId} still holds ${balance}; withdraw it before closing`,
+    );
     this.name = 'NonZeroBalanceError';
   }
 }
 
 export class SameAccountTransferError extends BankError {
   constructor(readonly accountId: string) {
-    super(BankErrorCode.SameAccountTransfer, `A transfer needs two different accounts, got ${accountId} twice`);
+    super(
+      BankErrorCode.SameAccountTransfer,
+      `A transfer needs two different accounts, got ${accountId} twice`,
+    );
     this.name = 'SameAccountTransferError';
+  }
+}
+
+export class BalanceLimitExceededError extends BankError {
+  constructor(
+    readonly accountId: string,
+    readonly balance: number,
+    readonly amount: number,
+    readonly limit: number,
+  ) {
+    super(
+      BankErrorCode.BalanceLimitExceeded,
+      `Account ${accountId} holds ${balance}; adding ${amount} would pass the limit of ${limit} minor units`,
+    );
+    this.name = 'BalanceLimitExceededError';
   }
 }

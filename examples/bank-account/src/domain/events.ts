@@ -28,12 +28,20 @@ export interface AccountState {
 export const initialAccountState: AccountState = { status: 'new', owner: '', currency: '', balance: 0 };
 
 type Evolvers = {
-  readonly [K in AccountEventType]: (state: AccountState, event: Extract<AccountEvent, { type: K }>) => AccountState;
+  readonly [K in AccountEventType]: (
+    state: AccountState,
+    event: Extract<AccountEvent, { type: K }>,
+  ) => AccountState;
 };
 
 /** How each event changes an account: shared by the aggregate and the decider, so both agree. */
 export const accountEvolvers: Evolvers = {
-  AccountOpened: (state, { data }) => ({ ...state, status: 'open', owner: data.owner, currency: data.currency }),
+  AccountOpened: (state, { data }) => ({
+    ...state,
+    status: 'open',
+    owner: data.owner,
+    currency: data.currency,
+  }),
   MoneyDeposited: (state, { data }) => ({ ...state, balance: state.balance + data.amount }),
   MoneyWithdrawn: (state, { data }) => ({ ...state, balance: state.balance - data.amount }),
   TransferSent: (state, { data }) => ({ ...state, balance: state.balance - data.amount }),

@@ -7,12 +7,18 @@ import { InvalidAmountError, InvalidCurrencyError } from './errors.js';
  */
 export type MinorUnits = number;
 
+/**
+ * The most an account may hold, in minor units (10^15: ten trillion euros in cents). Far below
+ * `Number.MAX_SAFE_INTEGER` (about 9 * 10^15), so a balance and any sum of a few balances stay exact.
+ */
+export const MAX_BALANCE: MinorUnits = 10 ** 15;
+
 /** ISO 4217 alphabetic code: three upper-case letters, e.g. `'EUR'`. */
 export type Currency = string;
 
-/** Throws unless `amount` is a positive whole number of minor units. */
+/** Throws unless `amount` is a positive whole number of minor units, at most {@link MAX_BALANCE}. */
 export function assertAmount(amount: unknown): asserts amount is MinorUnits {
-  if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0) {
+  if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0 || amount > MAX_BALANCE) {
     throw new InvalidAmountError(amount);
   }
 }

@@ -5,6 +5,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { DEAD_LETTER_INDEX, deadLetterIndexKey, deadLetterKey, type ProjectionRef } from '../keys.js';
+import { assertProjectionRef } from '../validation.js';
 import { type DeadLetter, decodeDeadLetter } from './dead-letter.js';
 
 /**
@@ -36,6 +37,7 @@ export interface ListDeadLettersOptions {
  * }
  */
 export async function listDeadLetters(options: ListDeadLettersOptions): Promise<DeadLetter[]> {
+  assertProjectionRef(options?.projection);
   const status = options.status ?? 'open';
   const letters: DeadLetter[] = [];
   let ExclusiveStartKey: Record<string, AttributeValue> | undefined;

@@ -10,6 +10,7 @@ import { observerFor } from '../observability/observer-options.js';
 import type { ProjectionObserver } from '../observability/projection-observer.js';
 import type { Projection } from '../projection.js';
 import { ReadModelTable } from '../storage/read-model-table.js';
+import { assertProjectionRef } from '../validation.js';
 import { type DeadLetter, readDeadLetter, resolveDeadLetter } from './dead-letter.js';
 import { listDeadLetters } from './list-dead-letters.js';
 import { replaySkippedEvent } from './replay-skipped-event.js';
@@ -61,6 +62,7 @@ export interface ReplayResult {
  * const { replayed, failed } = await replayDeadLetters({ projection: accounts, client, eventStore });
  */
 export async function replayDeadLetters(options: ReplayDeadLettersOptions): Promise<ReplayResult> {
+  assertProjectionRef(options?.projection);
   const table = new ReadModelTable(
     options.client,
     options.readModelTable ?? `${options.eventStore.tableName}-read-models`,

@@ -21,6 +21,8 @@ export function decodeRecords(
 ): DeliveredRecord[] {
   const decoded: DeliveredRecord[] = [];
   for (const record of records) {
+    // Lambda never sends a null record, but a foreign or hand-made event must not crash the batch.
+    if (typeof record !== 'object' || record === null) continue;
     const image = record.dynamodb?.NewImage as EventItem | undefined;
     const sequenceNumber = record.dynamodb?.SequenceNumber;
     if (record.eventName !== 'INSERT' || image === undefined || !sequenceNumber) continue;

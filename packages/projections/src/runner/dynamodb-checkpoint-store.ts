@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { createTableIfMissing } from '@dynamo-es/event-store';
 import type { CheckpointStore, ShardKey } from './checkpoint-store.js';
+import { InvalidRunnerOptionsError } from './errors.js';
 
 /**
  * For an optional Time to Live on `expiresAt`: a checkpoint is useless once its shard is trimmed
@@ -73,6 +74,24 @@ export class DynamoDBCheckpointStore implements CheckpointStore {
   readonly #consumer: string;
 
   constructor(options: DynamoDBCheckpointStoreOptions) {
+    if (typeof options?.client?.send !== 'function') {
+      throw new InvalidRunnerOptionsError('checkpointStore.client', 'expected a DynamoDBClient');
+    }
+    if (typeof options.tableName !== 'string' || !/^[A-Za-z0-9_.-]{3,255}$/.test(options.tableName)) {
+      throw new InvalidRunnerOptionsError(
+        'checkpointStore.tableName',
+        `expected a DynamoDB table name, got ${String(options.tableName)}`,
+      );
+    }
+    if (
+      options.consumer !== undefined &&
+      (typeof options.consumer !== 'string' || options.consumer.length === 0)
+    ) {
+      throw new InvalidRunnerOptionsError(
+        'checkpointStore.consumer',
+        'expected a non-empty name for this reader',
+      );
+    }
     this.#client = options.client;
     this.#tableName = options.tableName;
     this.#consumer = options.consumer ?? 'default';

@@ -1,0 +1,74 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SnapshotErrorContext } from '@dynamo-es/aggregate';
+import { EventStore, type Logger, type Metrics, SnapshotStore } from '@dynamo-es/event-store';
+import { consoleLogger, createStreamHandler, type ProjectionStreamHandler } from '@dynamo-es/projections';
+import { Bank } from '../application/bank.js';
+import { BankQueries } from '../projections/bank-queries.js';
+import { bankProjections } from '../projections/index.js';
+import type { BankTables } from './tables.js';
+
+/** Snapshot an account every this many events: at most `IDEMPOTENCY_LOOKBACK` (100), see `application/idempotency.ts`. */
+export const SNAPSHOT_EVERY = 50;
+
+/** The write side and the read side of the bank, wired to one client and three tables. */
+export interface BankApp {
+  readonly store: EventStore;
+  readonly bank: Bank;
+  readonly queries: BankQueries;
+}
+
+/** Options of {@link createBankApp}. */
+export interface BankAppOptions {
+  readonly client: DynamoDBClient;
+  readonly tables: BankTables;
+  /** Snapshot problems never fail a command; they are reported here (default: `console.warn`). */
+  readonly onSnapshotError?: (error: unknown, context: SnapshotErrorContext) => void;
+  /** The event store's metrics (default: none; `createEmbeddedMetrics` for CloudWatch). */
+  readonly metrics?: Metrics;
+}
+
+/**
+ * Wires the bank: one `EventStore` (keep one per process: it remembers the versions it has seen,
+ * which makes most appends a single `PutItem`), the `Bank` service with snapshots, and the readers.
+ *
+ * @example
+ * const { bank, queries } = createBankApp({ client, tables: bankTableNames('bank') });
+ */
+export function createBankApp(options: BankAppOptions): BankApp {
+  const { client, tables, onSnapshotError, metrics } = options;
+  const store = new EventStore({ client, tableName: tables.events, ...(metrics ? { metrics } : {}) });
+  const snapshots = {
+    store: new SnapshotStore({ client, tableName: tables.snapshots }),
+    every: SNAPSHOT_EVERY,
+    schemaVersion: 1,
+    ...(onSnapshotError ? { onError: onSnapshotError } : {}),
+  };
+  return {
+    store,
+    bank: new Bank({ store, snapshots }),
+    queries: new BankQueries({ client, tableName: tables.readModels }),
+  };
+}
+
+/**
+ * The projection handler of the bank's read models: the Lambda handler for the events table's
+ * stream, and what `StreamRunner` invokes locally.
+ *
+ * @example
+ * export const handler = createBankProjectionHandler({ client, tables });
+ */
+export function createBankProjectionHandler(options: {
+  readonly client: DynamoDBClient;
+  readonly tables: Pick<BankTables, 'events' | 'readModels'>;
+  /** Where retries and dead letters are reported (default: JSON lines on the console, for CloudWatch). */
+  readonly logger?: Logger;
+}): ProjectionStreamHandler {
+  const { client, tables, logger } = options;
+  return createStreamHandler({
+    projections: bankProjections,
+    client,
+    eventStore: new EventStore({ client, tableName: tables.events }),
+    readModelTable: tables.readModels,
+    logger: logger ?? consoleLogger,
+  });
+}

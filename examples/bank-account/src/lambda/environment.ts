@@ -1,0 +1,25 @@
+/**
+ * Environment variables through which the Lambda functions learn their table names (set by the CDK
+ * stack in `infra/`, see `infra/src/handler-environment.ts`).
+ */
+export const TableEnvironment = {
+  Events: 'EVENTS_TABLE_NAME',
+  Snapshots: 'SNAPSHOTS_TABLE_NAME',
+  ReadModels: 'READ_MODEL_TABLE_NAME',
+} as const;
+
+/**
+ * The value of a required environment variable. Read when the module loads, so a missing one fails
+ * the function's initialisation with a clear message instead of every request.
+ *
+ * @throws Error naming the variable when it is unset or empty.
+ */
+export function requiredEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const value = env[name];
+  if (value === undefined || value === '') {
+    throw new Error(
+      `Environment variable ${name} is not set (the CDK stack in examples/bank-account/infra sets it)`,
+    );
+  }
+  return value;
+}
