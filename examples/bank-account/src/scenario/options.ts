@@ -16,8 +16,8 @@ export interface ScenarioOptions {
 }
 
 export const DEFAULTS: ScenarioOptions = {
-  accounts: 300,
-  commands: 1_200,
+  accounts: 600,
+  commands: 2_000,
   concurrency: 32,
   serve: false,
   port: 3000,
