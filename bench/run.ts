@@ -26,11 +26,15 @@ const files = (await readdir(here))
   .filter((file) => only.length === 0 || only.includes(basename(file, '.bench.ts')))
   .sort();
 
-const local = await connectDynamoDBLocal();
-const clients: { destroy(): void }[] = [];
-try {
-  console.log(`dynamo-es benchmarks on DynamoDB Local at ${local.endpoint} (${new Date().toISOString()})`);
-  for (const file of files) {
+// Each module gets a DynamoDB Local of its own (unless DYNAMODB_ENDPOINT names a shared one):
+// DynamoDB Local slows down as its stream-enabled tables accumulate writes, so one module's data
+// would otherwise skew the next module's absolute rates.
+console.log(`dynamo-es benchmarks (${new Date().toISOString()})`);
+for (const file of files) {
+  const local = await connectDynamoDBLocal();
+  const clients: { destroy(): void }[] = [];
+  try {
+    console.log(`\n## ${file} on DynamoDB Local at ${local.endpoint}`);
     const benchmark = (await import(join(here, file))).default as Benchmark;
     const tables = await benchmark({
       endpoint: local.endpoint,
@@ -42,8 +46,8 @@ try {
       },
     });
     tables.forEach(printTable);
+  } finally {
+    for (const client of clients) client.destroy();
+    await local.stop();
   }
-} finally {
-  for (const client of clients) client.destroy();
-  await local.stop();
 }
