@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Aggregate, AggregateRepository } from '@dynamo-es/aggregate';
 import { createEventTable, createSnapshotTable, EventStore, SnapshotStore } from '@dynamo-es/event-store';
+import { meter } from './meter.js';
 import type { Benchmark, BenchTable } from './types.js';
 
 const EVENTS = 10_000;
@@ -23,29 +24,16 @@ class Account extends Aggregate<{ balance: number; deposits: number }, Deposited
   }
 }
 
-/** Requests one client sends, and the items its queries and gets return, counted with SDK middleware. */
+/** Requests one client sends, and the events (queries) and snapshots (gets) they return. */
 function countReads(client: DynamoDBClient) {
-  let requests = 0;
-  let eventsRead = 0;
-  let snapshotsRead = 0;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      requests++;
-      const result = await next(args);
-      const output = result.output as { Items?: unknown[]; Item?: unknown };
-      if (context.commandName === 'QueryCommand') eventsRead += output.Items?.length ?? 0;
-      if (context.commandName === 'GetItemCommand' && output.Item) snapshotsRead++;
-      return result;
-    },
-    { step: 'initialize', name: 'aggregate-bench-reads' },
-  );
+  const m = meter(client);
   return {
-    read: () => ({ requests, eventsRead, snapshotsRead }),
-    reset: () => {
-      requests = 0;
-      eventsRead = 0;
-      snapshotsRead = 0;
-    },
+    read: () => ({
+      requests: m.requests(),
+      eventsRead: m.itemsRead('QueryCommand'),
+      snapshotsRead: m.itemsRead('GetItemCommand'),
+    }),
+    reset: () => m.reset(),
   };
 }
 

@@ -1,10 +1,14 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
-/** Requests and bytes one client sends and receives, per command. */
+/** Requests and bytes one client sends, and the items it reads and writes, per command. */
 export interface Meter {
   requests(): number;
   byCommand(): Record<string, number>;
   bytesSent(): number;
+  /** Items returned by reads (`Items` of a Query/Scan page, `Item` of a GetItem), optionally of one command. */
+  itemsRead(command?: string): number;
+  /** Items written: one per put/update/delete, each item of a transaction or batch write. */
+  itemsWritten(): number;
   reset(): void;
   remove(): void;
 }
@@ -18,12 +22,19 @@ let meters = 0;
 export function meter(client: DynamoDBClient): Meter {
   const name = `bench-meter-${++meters}`;
   let counts: Record<string, number> = {};
+  let read: Record<string, number> = {};
+  let written = 0;
   let bytes = 0;
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = context.commandName ?? 'Unknown';
       counts[command] = (counts[command] ?? 0) + 1;
-      return next(args);
+      written += itemsWrittenBy(command, args.input);
+      const result = await next(args);
+      const output = result.output as { Items?: unknown[]; Item?: unknown };
+      const items = output.Items?.length ?? (output.Item === undefined ? 0 : 1);
+      read[command] = (read[command] ?? 0) + items;
+      return result;
     },
     { step: 'initialize', name: `${name}-count` },
   );
@@ -40,8 +51,13 @@ export function meter(client: DynamoDBClient): Meter {
     requests: () => Object.values(counts).reduce((sum, n) => sum + n, 0),
     byCommand: () => ({ ...counts }),
     bytesSent: () => bytes,
+    itemsRead: (command) =>
+      command === undefined ? Object.values(read).reduce((sum, n) => sum + n, 0) : (read[command] ?? 0),
+    itemsWritten: () => written,
     reset: () => {
       counts = {};
+      read = {};
+      written = 0;
       bytes = 0;
     },
     remove: () => {
@@ -49,6 +65,15 @@ export function meter(client: DynamoDBClient): Meter {
       client.middlewareStack.remove(`${name}-bytes`);
     },
   };
+}
+
+function itemsWrittenBy(command: string, input: unknown): number {
+  const request = input as { TransactItems?: unknown[]; RequestItems?: Record<string, unknown[]> };
+  if (command === 'TransactWriteItemsCommand') return request.TransactItems?.length ?? 0;
+  if (command === 'BatchWriteItemCommand') {
+    return Object.values(request.RequestItems ?? {}).reduce((sum, items) => sum + items.length, 0);
+  }
+  return ['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand'].includes(command) ? 1 : 0;
 }
 
 /** Runs `work` and returns its rate in units per second. */

@@ -125,18 +125,6 @@ async function run(
   batches: DynamoDBRecord[][],
 ): Promise<Run> {
   const m = meter(client);
-  let itemsWritten = 0;
-  const name = `bench-items-${ulid()}`;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as { TransactItems?: unknown[] };
-      if (context.commandName === 'TransactWriteItemsCommand')
-        itemsWritten += input.TransactItems?.length ?? 0;
-      if (context.commandName === 'PutItemCommand') itemsWritten++;
-      return next(args);
-    },
-    { step: 'initialize', name },
-  );
   const started = performance.now();
   for (const records of batches) {
     const response = await handler({ Records: records });
@@ -144,8 +132,8 @@ async function run(
   }
   const seconds = (performance.now() - started) / 1000;
   const requests = m.byCommand();
+  const itemsWritten = m.itemsWritten();
   m.remove();
-  client.middlewareStack.remove(name);
   return { seconds, requests, itemsWritten };
 }
 
