@@ -74,4 +74,5 @@ export {
   MAX_EVENT_ID_LENGTH,
   MAX_EVENT_TYPE_LENGTH,
   MAX_STREAM_ID_BYTES,
+  TABLE_NAME_PATTERN,
 } from './validation.js';

@@ -112,13 +112,16 @@ export function assertReadOptions(options: unknown): ReadOptions {
   return options as ReadOptions;
 }
 
+/** DynamoDB table names: 3 to 255 letters, digits, `_`, `-` and `.`. */
+export const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
+
 /**
  * Checks the options every table-bound class takes: a DynamoDB client and a valid table name
  * (3 to 255 characters of letters, digits, `_`, `-` and `.`).
  */
 export function assertClientAndTable(options: unknown): void {
   const { client, tableName } = (options ?? {}) as { client?: { send?: unknown }; tableName?: unknown };
-  if (typeof tableName !== 'string' || !/^[A-Za-z0-9_.-]{3,255}$/.test(tableName)) {
+  if (typeof tableName !== 'string' || !TABLE_NAME_PATTERN.test(tableName)) {
     throw new InvalidInputError(
       'tableName',
       `expected a DynamoDB table name (3-255 letters, digits, '_', '-', '.'), got ${describeValue(tableName)}`,

@@ -4,7 +4,7 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { createTableIfMissing } from '@dynamo-es/event-store';
+import { createTableIfMissing, TABLE_NAME_PATTERN } from '@dynamo-es/event-store';
 import type { CheckpointStore, ShardKey } from './checkpoint-store.js';
 import { InvalidRunnerOptionsError } from './errors.js';
 
@@ -77,7 +77,7 @@ export class DynamoDBCheckpointStore implements CheckpointStore {
     if (typeof options?.client?.send !== 'function') {
       throw new InvalidRunnerOptionsError('checkpointStore.client', 'expected a DynamoDBClient');
     }
-    if (typeof options.tableName !== 'string' || !/^[A-Za-z0-9_.-]{3,255}$/.test(options.tableName)) {
+    if (typeof options.tableName !== 'string' || !TABLE_NAME_PATTERN.test(options.tableName)) {
       throw new InvalidRunnerOptionsError(
         'checkpointStore.tableName',
         `expected a DynamoDB table name, got ${String(options.tableName)}`,
