@@ -16,7 +16,7 @@ import type { EventSourcedAggregate } from './event-sourced.js';
 import { CommandObserver } from './internal/command-observer.js';
 import { DEFAULT_RETRIES, defaultRetryDelay, runWithRetries } from './internal/retry.js';
 import { SnapshotPolicy } from './internal/snapshot-policy.js';
-import { catchUp, loadStream } from './internal/stream-loader.js';
+import { catchUp, loadAggregate } from './internal/stream-loader.js';
 import { assertCommandOptions, assertFunction, assertInteger, assertObject } from './internal/validation.js';
 import type { SnapshotOptions } from './snapshot-options.js';
 
@@ -120,8 +120,8 @@ export class AggregateRepository<A extends EventSourcedAggregate> {
   readonly #retries: number;
   readonly #retryDelay: (retry: number) => number;
   readonly #observer: CommandObserver;
-  /** The snapshot version each aggregate this repository handled started from, or last took. */
-  readonly #snapshotVersions = new WeakMap<A, number>();
+  /** Per aggregate this repository handled: the snapshot it started from or last took, and whether the stored one must be replaced. */
+  readonly #snapshotStates = new WeakMap<A, { version: number; replace: boolean }>();
   /**
    * Name of the OpenTelemetry span around {@link AggregateRepository.update}; the decider's command
    * handler names it `dynamo-es.handle`.
@@ -161,10 +161,15 @@ export class AggregateRepository<A extends EventSourcedAggregate> {
    */
   async load(id: string): Promise<A> {
     assertStreamId(id, 'id');
-    const aggregate = this.#create(id);
-    const snapshotVersion = await loadStream(aggregate, { store: this.#store, snapshots: this.#snapshots });
-    this.#snapshotVersions.set(aggregate, snapshotVersion);
-    return aggregate;
+    const loaded = await loadAggregate(() => this.#create(id), {
+      store: this.#store,
+      snapshots: this.#snapshots,
+    });
+    this.#snapshotStates.set(loaded.aggregate, {
+      version: loaded.snapshotVersion,
+      replace: loaded.replaceSnapshot,
+    });
+    return loaded.aggregate;
   }
 
   /**
@@ -200,7 +205,7 @@ export class AggregateRepository<A extends EventSourcedAggregate> {
     const events = metadata === undefined ? changes : changes.map((event) => withMetadata(event, metadata));
     const result = await this.#store.append(aggregate.id, events, { expectedVersion: aggregate.version });
     aggregate.markCommitted(result.version);
-    await this.#snapshotIfDue(aggregate);
+    await this.#snapshotIfDue(aggregate, result.events[result.events.length - 1] as StoredEvent);
     return result.events as StoredEvent<EventOf<A>>[];
   }
 
@@ -265,14 +270,20 @@ export class AggregateRepository<A extends EventSourcedAggregate> {
     return aggregate;
   }
 
-  async #snapshotIfDue(aggregate: A): Promise<void> {
+  async #snapshotIfDue(aggregate: A, last: StoredEvent): Promise<void> {
     if (!this.#snapshots) return;
-    const last = this.#snapshotVersions.get(aggregate) ?? 0;
-    if (!this.#snapshots.isDue(last, aggregate.version)) return;
+    const { version, replace } = this.#snapshotStates.get(aggregate) ?? { version: 0, replace: false };
+    if (!replace && !this.#snapshots.isDue(version, aggregate.version)) return;
     // Counted as taken even if the write fails: a broken snapshots table then costs one failed
     // write every `every` events, not one per command.
-    this.#snapshotVersions.set(aggregate, aggregate.version);
-    await this.#snapshots.take(aggregate.id, aggregate.version, aggregate.state);
+    this.#snapshotStates.set(aggregate, { version: aggregate.version, replace: false });
+    const snapshot = {
+      streamId: aggregate.id,
+      version: aggregate.version,
+      eventId: last.eventId,
+      state: aggregate.state,
+    };
+    await this.#snapshots.take(snapshot, replace);
   }
 }
 

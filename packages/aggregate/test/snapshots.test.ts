@@ -7,6 +7,7 @@ import {
   SnapshotStore,
 } from '@dynamo-es/event-store';
 import fc from 'fast-check';
+import { ulid } from 'ulid';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestClient, testClient, uniqueId } from '../../../test/support/dynamodb.js';
 import { type AccountState, BankAccount, deposited, opened } from './fixtures/bank-account.js';
@@ -41,6 +42,12 @@ function repository(snapshots: Partial<SnapshotOptions<AccountState>> = {}) {
       ...snapshots,
     },
   });
+}
+
+/** The id of the event at `version` of a stream, read with the store. */
+async function eventIdAt(streamId: string, version: number): Promise<string> {
+  for await (const event of store.read(streamId, { fromVersion: version, limit: 1 })) return event.eventId;
+  throw new Error(`stream ${streamId} has no version ${version}`);
 }
 
 /** Opens an account and makes `deposits` deposits of 1, one `update` each. */
@@ -96,6 +103,7 @@ describe('snapshots', () => {
     await snapshotStore.save({
       streamId: id,
       version: 12,
+      eventId: await eventIdAt(id, 12),
       schemaVersion: 1,
       state: { open: true, balance: 999 },
     });
@@ -149,31 +157,127 @@ describe('snapshots', () => {
     expect((await accounts.loadExisting(id)).version).toBe(11);
   });
 
-  it('ahead of the stream are ignored and reported', async () => {
-    const id = await depositOneByOne(repository(), 2);
-    await snapshotStore.save({
-      streamId: id,
-      version: 500,
-      schemaVersion: 1,
-      state: { open: true, balance: 999 },
-    });
-    const account = await repository().loadExisting(id);
-    expect(account.version).toBe(3);
-    expect(account.state.balance).toBe(2);
-    expect(isCorruptSnapshotError(reported[0]?.error)).toBe(true);
-    expect(reported[0]?.context).toEqual({ operation: 'load', streamId: id });
-  });
+  describe('that cannot be trusted are ignored, reported once, and replaced by the next save', () => {
+    /** A stream of 1 + `deposits` events, with `every: 100` so no snapshot is ever due by count. */
+    async function longAccount(deposits: number): Promise<string> {
+      const id = uniqueId('account');
+      await store.append(id, [opened(), ...Array.from({ length: deposits }, () => deposited(1))], {
+        expectedVersion: 'no-stream',
+      });
+      return id;
+    }
+    const bogus = { open: true, balance: 999 };
 
-  it('that are not valid snapshot items are ignored and reported', async () => {
-    const id = await depositOneByOne(repository(), 2);
-    await testClient().send(
-      new PutItemCommand({
-        TableName: tables.snapshots,
-        Item: { streamId: { S: id }, version: { S: 'two' } },
-      }),
-    );
-    expect((await repository().loadExisting(id)).state.balance).toBe(2);
-    expect(isCorruptSnapshotError(reported[0]?.error)).toBe(true);
+    it('a snapshot ahead of its stream, also once the stream reaches its version', async () => {
+      const id = await longAccount(11);
+      await snapshotStore.save({
+        streamId: id,
+        version: 13,
+        eventId: ulid(),
+        schemaVersion: 1,
+        state: bogus,
+      });
+      const accounts = repository({ every: 100 });
+      expect((await accounts.loadExisting(id)).state.balance).toBe(11);
+      expect((await accounts.loadExisting(id)).state.balance).toBe(11);
+      expect(reported).toHaveLength(1);
+      expect(isCorruptSnapshotError(reported[0]?.error)).toBe(true);
+      expect(reported[0]?.context).toEqual({ operation: 'load', streamId: id });
+      // The stream reaches the snapshot's version without this repository: still never trusted.
+      await store.append(id, [deposited(1)], { expectedVersion: 12 });
+      expect((await accounts.loadExisting(id)).state.balance).toBe(12);
+      // The next save through the repository replaces it, though no snapshot is due by count.
+      await accounts.update(id, (account) => account.deposit(1));
+      expect(await snapshotStore.load(id, { consistentRead: true })).toMatchObject({
+        version: 14,
+        eventId: await eventIdAt(id, 14),
+        state: { balance: 13 },
+      });
+      expect((await accounts.loadExisting(id)).state.balance).toBe(13);
+    });
+
+    it('a snapshot of the right version but another history (another event id)', async () => {
+      const id = await longAccount(11);
+      await snapshotStore.save({
+        streamId: id,
+        version: 12,
+        eventId: ulid(),
+        schemaVersion: 1,
+        state: bogus,
+      });
+      const accounts = repository({ every: 100 });
+      expect((await accounts.loadExisting(id)).state.balance).toBe(11);
+      expect(String((reported[0]?.error as Error | undefined)?.message)).toMatch(
+        /version 12 of the stream is event/,
+      );
+    });
+
+    it('a snapshot whose state is null', async () => {
+      const id = await longAccount(11);
+      await snapshotStore.save({
+        streamId: id,
+        version: 12,
+        eventId: await eventIdAt(id, 12),
+        schemaVersion: 1,
+        state: null,
+      });
+      const accounts = repository({ every: 100 });
+      const { aggregate } = await accounts.update(id, (account) => account.deposit(1));
+      expect(aggregate.state.balance).toBe(12);
+      expect(reported).toHaveLength(1);
+      expect(await snapshotStore.load(id, { consistentRead: true })).toMatchObject({
+        version: 13,
+        state: { balance: 12 },
+      });
+    });
+
+    it('a snapshot whose state fails to fold the events after it', async () => {
+      const id = await longAccount(11);
+      const accounts = repository({
+        every: 100,
+        fromSnapshot: (stored) => {
+          const balance = (stored as { balance: number }).balance;
+          // A restored state whose handlers throw: the fault is the snapshot's, not the stream's.
+          return new Proxy({ open: true, balance } as AccountState, {
+            get: (target, key) => {
+              if (key === 'balance' && balance === 999) throw new TypeError('corrupt state');
+              return Reflect.get(target, key);
+            },
+          });
+        },
+      });
+      await snapshotStore.save({
+        streamId: id,
+        version: 11,
+        eventId: await eventIdAt(id, 11),
+        schemaVersion: 1,
+        state: bogus,
+      });
+      expect((await accounts.loadExisting(id)).state.balance).toBe(11);
+      expect(String((reported[0]?.error as Error | undefined)?.message)).toMatch(
+        /folding the events after it failed/,
+      );
+    });
+
+    it('an item that is not a snapshot at all', async () => {
+      const id = await longAccount(2);
+      await testClient().send(
+        new PutItemCommand({
+          TableName: tables.snapshots,
+          Item: { s: { S: id }, v: { S: 'two' }, b: { S: '{' } },
+        }),
+      );
+      const accounts = repository({ every: 100 });
+      expect((await accounts.loadExisting(id)).state.balance).toBe(2);
+      expect((await accounts.loadExisting(id)).state.balance).toBe(2);
+      expect(reported).toHaveLength(1);
+      expect(isCorruptSnapshotError(reported[0]?.error)).toBe(true);
+      await accounts.update(id, (account) => account.deposit(1));
+      expect(await snapshotStore.load(id, { consistentRead: true })).toMatchObject({
+        version: 4,
+        state: { balance: 3 },
+      });
+    });
   });
 
   it('report a state DynamoDB cannot store exactly, and the command still succeeds', async () => {

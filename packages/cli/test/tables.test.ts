@@ -59,8 +59,8 @@ describe('dynamo-es tables', () => {
     expect(code).toBe(0);
     expect(lines(stdout)).toEqual([
       expect.stringMatching(/^TABLE {8}NAME +STATUS {2}ITEMS {2}BYTES {2}KEYS +STREAM +CHECK$/),
-      expect.stringMatching(/^events .* ACTIVE +0 +0 {2}streamId\+version {2}NEW_IMAGE {2}ok$/),
-      expect.stringMatching(/^snapshots .* ACTIVE +0 +0 {2}streamId +off +ok$/),
+      expect.stringMatching(/^events .* ACTIVE +0 +0 {2}s\+v +NEW_IMAGE {2}ok$/),
+      expect.stringMatching(/^snapshots .* ACTIVE +0 +0 {2}s +off +ok$/),
       expect.stringMatching(/^read-models .* ACTIVE +0 +0 {2}pk\+sk +off +ok$/),
       expect.stringMatching(/^checkpoints .* ACTIVE +0 +0 {2}consumer\+shardId +off +ok$/),
     ]);
@@ -88,7 +88,7 @@ describe('dynamo-es tables', () => {
         status: 'ACTIVE',
         items: 0,
         sizeBytes: 0,
-        keys: 'streamId+version',
+        keys: 's+v',
         stream: 'NEW_IMAGE',
         billing: 'PAY_PER_REQUEST',
         problems: [],
@@ -111,7 +111,7 @@ describe('dynamo-es tables', () => {
     const described = await runCli(['tables', 'describe', 'events', '--events-table', wrong]);
     expect(described.code).toBe(0);
     expect(lines(described.stdout)[1]).toMatch(
-      /key schema is id, expected streamId\+version; no stream with new images: projections cannot be fed$/,
+      /key schema is id, expected s\+v; no stream with new images: projections cannot be fed$/,
     );
     const created = await runCli(['tables', 'create', 'events', '--events-table', wrong]);
     expect(created.code).toBe(1);

@@ -16,6 +16,7 @@ export const EventStoreErrorCode = {
   CorruptSnapshot: 'DYNAMO_ES_CORRUPT_SNAPSHOT',
   Upcast: 'DYNAMO_ES_UPCAST',
   Transient: 'DYNAMO_ES_TRANSIENT',
+  EventIdReused: 'DYNAMO_ES_EVENT_ID_REUSED',
 } as const;
 export type EventStoreErrorCode = (typeof EventStoreErrorCode)[keyof typeof EventStoreErrorCode];
 
@@ -30,11 +31,15 @@ export class EventStoreError extends Error {
   }
 }
 
-/** The expected version given to an append did not match the stream. Nothing was written. */
+/**
+ * The expected version given to an append did not match the stream. Nothing was written.
+ * `actualVersion` is a version the stream was found to hold when the conflict was detected (read
+ * from the item that took the expected slot, at no extra cost): the stream is at least there.
+ */
 export class ConcurrencyError extends EventStoreError {
   readonly streamId: string;
   readonly expectedVersion: number | string;
-  /** The stream's version when the conflict was detected (0 when it does not exist). */
+  /** The stream holds at least this version (0: it does not exist); it may have moved on since. */
   readonly actualVersion: number;
 
   constructor(
@@ -159,6 +164,27 @@ export class TransientError extends EventStoreError {
   }
 }
 
+/**
+ * An append carried an event id that is already stored, but not as part of this same append: the
+ * rest of its events are not where a retry of it would find them. Event ids are idempotency keys:
+ * reuse one only to retry the very append it was first sent with. Nothing was written.
+ */
+export class EventIdReusedError extends EventStoreError {
+  readonly streamId: string;
+  readonly eventId: string;
+
+  constructor(details: { streamId: string; eventId: string; problem: string }) {
+    super(
+      EventStoreErrorCode.EventIdReused,
+      `Event id "${details.eventId}" of stream "${details.streamId}" is already stored, but ${details.problem}. ` +
+        'An event id may be reused only to retry the append it was first sent with; give new events new ids.',
+    );
+    this.name = 'EventIdReusedError';
+    this.streamId = details.streamId;
+    this.eventId = details.eventId;
+  }
+}
+
 function hasCode(error: unknown, code: EventStoreErrorCode): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }
@@ -182,3 +208,5 @@ export const isUpcastError = (error: unknown): error is UpcastError =>
   hasCode(error, EventStoreErrorCode.Upcast);
 export const isTransientError = (error: unknown): error is TransientError =>
   hasCode(error, EventStoreErrorCode.Transient);
+export const isEventIdReusedError = (error: unknown): error is EventIdReusedError =>
+  hasCode(error, EventStoreErrorCode.EventIdReused);

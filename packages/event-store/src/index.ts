@@ -1,23 +1,31 @@
 export { MAX_TRANSACTION_BYTES, MAX_TRANSACTION_ITEMS } from './append/plan.js';
+export { DEFAULT_COMPRESS_ABOVE } from './codec/body.js';
+export { MAX_BODY_BYTES } from './codec/compression.js';
 export {
   decodeEventItem,
   type EncodedEvent,
+  type EncodeEventOptions,
   EventAttribute,
+  type EventHeader,
   type EventItem,
   encodeEventItem,
   isEventItem,
-  MAX_ITEM_BYTES,
+  readEventHeader,
 } from './codec/event-item.js';
-export { decodeValue, type EncodedValue, encodeValue, MAX_NESTING_DEPTH } from './codec/value-codec.js';
+export { itemBytes, MAX_ITEM_BYTES } from './codec/item-size.js';
+export { assertJsonValue, MAX_NESTING_DEPTH } from './codec/json-value.js';
+export { decodeValue, type EncodedValue, encodeValue } from './codec/value-codec.js';
 export {
   ConcurrencyError,
   CorruptEventError,
+  EventIdReusedError,
   EventStoreError,
   EventStoreErrorCode,
   EventTooLargeError,
   InvalidInputError,
   isConcurrencyError,
   isCorruptEventError,
+  isEventIdReusedError,
   isEventStoreError,
   isEventTooLargeError,
   isInvalidInputError,
@@ -46,6 +54,7 @@ export {
   isCorruptSnapshotError,
   type LoadSnapshotOptions,
   type NewSnapshot,
+  type SaveSnapshotOptions,
   type SaveSnapshotResult,
   type Snapshot,
   SnapshotStore,

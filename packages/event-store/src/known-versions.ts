@@ -21,9 +21,13 @@ export class KnownVersions {
     return known !== undefined && version <= known;
   }
 
-  /** Records that the stream holds every version up to `version`. */
+  /**
+   * Records that the stream holds every version up to `version`. Callers pass only versions read
+   * from validated event items or written by this process: a foreign item's version would let a
+   * later append skip its gap proof.
+   */
   record(streamId: string, version: number): void {
-    if (version < 1) return;
+    if (!Number.isSafeInteger(version) || version < 1) return;
     const known = this.#versions.get(streamId) ?? 0;
     this.#versions.delete(streamId);
     this.#versions.set(streamId, Math.max(known, version));

@@ -8,14 +8,14 @@ import {
 import { InvalidInputError } from './errors.js';
 
 /**
- * The events table: one item per event, keyed by stream id (partition key) and version (sort
- * key), with a stream of new images for projections. On-demand billing by default.
+ * The events table: one item per event, keyed by stream id (`s`, partition key) and version (`v`,
+ * sort key), with a stream of new images for projections. On-demand billing by default.
  * Reuse it in infrastructure code (CDK, CloudFormation, Terraform) so every environment matches.
  *
  * @example
  * new dynamodb.Table(this, 'Events', {
- *   partitionKey: { name: 'streamId', type: AttributeType.STRING },
- *   sortKey: { name: 'version', type: AttributeType.NUMBER },
+ *   partitionKey: { name: 's', type: AttributeType.STRING },
+ *   sortKey: { name: 'v', type: AttributeType.NUMBER },
  *   stream: StreamViewType.NEW_IMAGE,
  * });
  */
@@ -23,12 +23,12 @@ export function eventTableDefinition(tableName: string): CreateTableCommandInput
   return {
     TableName: tableName,
     AttributeDefinitions: [
-      { AttributeName: 'streamId', AttributeType: 'S' },
-      { AttributeName: 'version', AttributeType: 'N' },
+      { AttributeName: 's', AttributeType: 'S' },
+      { AttributeName: 'v', AttributeType: 'N' },
     ],
     KeySchema: [
-      { AttributeName: 'streamId', KeyType: 'HASH' },
-      { AttributeName: 'version', KeyType: 'RANGE' },
+      { AttributeName: 's', KeyType: 'HASH' },
+      { AttributeName: 'v', KeyType: 'RANGE' },
     ],
     BillingMode: 'PAY_PER_REQUEST',
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },

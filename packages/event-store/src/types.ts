@@ -62,9 +62,15 @@ export interface AppendOptions {
 }
 
 export interface AppendResult<E extends EventShape = EventShape> {
-  /** The stream's version after the append (the version of the last event appended). */
+  /** The version of the last event appended: the stream's version right after the append. */
   readonly version: number;
   readonly events: StoredEvent<E>[];
+  /**
+   * True when these events were already stored, by an earlier attempt of this append whose answer
+   * was lost or by an earlier call with the same event ids: nothing was written now, and `events`
+   * are the stored ones (with their original `recordedAt`).
+   */
+  readonly duplicate: boolean;
 }
 
 /** One stream's part of an `appendMany`. */

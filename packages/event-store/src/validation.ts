@@ -1,5 +1,5 @@
 import { InvalidInputError } from './errors.js';
-import type { ExpectedVersion, NewEvent, ReadOptions } from './types.js';
+import type { EventMetadata, ExpectedVersion, NewEvent, ReadOptions } from './types.js';
 
 /** Stream ids are partition keys (2,048 bytes at most in DynamoDB); we keep a margin. */
 export const MAX_STREAM_ID_BYTES = 1024;
@@ -69,22 +69,60 @@ export function assertNewEvents(events: unknown, path = 'events'): asserts event
       throw new InvalidInputError(at, `expected an event object { type, data }, got ${describeValue(event)}`);
     }
     const { type, data, metadata, eventId } = event as Record<string, unknown>;
-    assertIdentifier(type, `${at}.type`, MAX_EVENT_TYPE_LENGTH, 'an event type such as "MoneyDeposited"');
+    assertEventType(type, `${at}.type`);
     if (data === undefined)
       throw new InvalidInputError(`${at}.data`, 'is required; use null for an event without data');
-    if (
-      metadata !== undefined &&
-      (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
-    ) {
-      throw new InvalidInputError(`${at}.metadata`, `expected an object, got ${describeValue(metadata)}`);
-    }
+    if (metadata !== undefined) assertMetadata(metadata, `${at}.metadata`);
     if (eventId !== undefined) {
-      assertIdentifier(eventId, `${at}.eventId`, MAX_EVENT_ID_LENGTH, 'a unique id such as a ULID');
+      assertEventId(eventId, `${at}.eventId`);
       if (ids.has(eventId))
         throw new InvalidInputError(`${at}.eventId`, `"${eventId}" appears twice in one append`);
       ids.add(eventId);
     }
   });
+}
+
+/** Checks an event type: a non-empty string of at most 256 characters, no control characters. */
+export function assertEventType(type: unknown, path: string): asserts type is string {
+  assertIdentifier(type, path, MAX_EVENT_TYPE_LENGTH, 'an event type such as "MoneyDeposited"');
+}
+
+/** Checks an ISO-8601 time exactly as `Date.prototype.toISOString` writes it (so it round-trips). */
+export function assertIsoTime(time: unknown, path: string): asserts time is string {
+  const parsed = typeof time === 'string' ? Date.parse(time) : Number.NaN;
+  if (!Number.isFinite(parsed) || new Date(parsed).toISOString() !== time) {
+    throw new InvalidInputError(
+      path,
+      `expected an ISO-8601 time as Date.prototype.toISOString writes it, got ${describeValue(time)}`,
+    );
+  }
+}
+
+/** Checks an event id: a non-empty string of at most 128 characters, no control characters. */
+export function assertEventId(eventId: unknown, path: string): asserts eventId is string {
+  assertIdentifier(eventId, path, MAX_EVENT_ID_LENGTH, 'a unique id such as a ULID');
+}
+
+/**
+ * Checks metadata: a plain object (not a `Date`, `Map` or class instance, which would not be
+ * stored as they are) whose `correlationId` and `causationId`, when present, are strings. The
+ * codec checks every value inside it.
+ */
+export function assertMetadata(metadata: unknown, path: string): asserts metadata is EventMetadata {
+  const proto =
+    typeof metadata === 'object' && metadata !== null ? Object.getPrototypeOf(metadata) : undefined;
+  if (Array.isArray(metadata) || (proto !== Object.prototype && proto !== null)) {
+    throw new InvalidInputError(
+      path,
+      `expected a plain object such as { correlationId }, got ${describeValue(metadata)}`,
+    );
+  }
+  for (const name of ['correlationId', 'causationId'] as const) {
+    const value = (metadata as EventMetadata)[name];
+    if (value !== undefined && typeof value !== 'string') {
+      throw new InvalidInputError(`${path}.${name}`, `expected a string, got ${describeValue(value)}`);
+    }
+  }
 }
 
 /** Checks read options; returns them normalised. */
@@ -140,5 +178,8 @@ export function describeValue(value: unknown): string {
     return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
     return String(value);
-  return typeof value === 'object' ? 'an object' : typeof value;
+  if (typeof value !== 'object') return typeof value;
+  const name = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)?.constructor
+    ?.name;
+  return name && name !== 'Object' ? `a ${name}` : 'an object';
 }

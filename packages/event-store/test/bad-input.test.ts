@@ -7,7 +7,7 @@ import {
   isTransactionTooLargeError,
   isUnsupportedValueError,
 } from '../src/index.js';
-import { event, eventsTable, newStreamId } from './fixture.js';
+import { event, eventsTable, incompressible, newStreamId } from './fixture.js';
 
 let table: Awaited<ReturnType<typeof eventsTable>>;
 beforeAll(async () => {
@@ -123,7 +123,11 @@ describe('bad input is rejected with a typed error before anything is sent', () 
   it('an event over 400 KB', async () => {
     await expectRejectedLocally(
       () =>
-        store().append(newStreamId(), [event(), event('Huge', { blob: 'x'.repeat(410 * 1024) })], anyVersion),
+        store().append(
+          newStreamId(),
+          [event(), event('Huge', { blob: incompressible(600 * 1024) })],
+          anyVersion,
+        ),
       isEventTooLargeError,
       /Huge/,
     );
@@ -136,7 +140,8 @@ describe('bad input is rejected with a typed error before anything is sent', () 
       isTransactionTooLargeError,
       /101/,
     );
-    const heavy = Array.from({ length: 12 }, () => event('Heavy', { blob: 'x'.repeat(380 * 1024) }));
+    // 16 events of about 285 KB each once compressed: over the transaction's 4 MB.
+    const heavy = Array.from({ length: 16 }, () => event('Heavy', { blob: incompressible(380 * 1024) }));
     await expectRejectedLocally(
       () => store().append(newStreamId(), heavy, anyVersion),
       isTransactionTooLargeError,

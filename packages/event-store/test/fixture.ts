@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { createTestClient, uniqueId } from '../../../test/support/dynamodb.js';
 import { createEventTable, EventStore, type EventStoreOptions } from '../src/index.js';
@@ -29,14 +30,14 @@ export async function rawVersions(
     const page = await client.send(
       new QueryCommand({
         TableName: tableName,
-        KeyConditionExpression: 'streamId = :s',
+        KeyConditionExpression: 's = :s',
         ExpressionAttributeValues: { ':s': { S: streamId } },
-        ProjectionExpression: 'version',
+        ProjectionExpression: 'v',
         ConsistentRead: true,
         ExclusiveStartKey: startKey,
       }),
     );
-    for (const item of page.Items ?? []) versions.push(Number(item.version?.N));
+    for (const item of page.Items ?? []) versions.push(Number(item.v?.N));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return versions;
@@ -44,3 +45,12 @@ export async function rawVersions(
 
 export const newStreamId = () => uniqueId('stream');
 export const event = (type = 'Happened', data: unknown = { n: 1 }) => ({ type, data });
+
+/**
+ * A string of `length` random base64 characters: the least compressible text there is (DEFLATE
+ * gets it to about 3/4, never further), for tests about sizes.
+ */
+export const incompressible = (length: number): string =>
+  randomBytes(Math.ceil((length * 3) / 4) + 3)
+    .toString('base64')
+    .slice(0, length);

@@ -2,7 +2,7 @@ import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countRequests } from '../../../test/support/request-counter.js';
 import { encodeEventItem, type StoredEvent } from '../src/index.js';
-import { event, eventsTable, newStreamId } from './fixture.js';
+import { event, eventsTable, incompressible, newStreamId } from './fixture.js';
 
 let table: Awaited<ReturnType<typeof eventsTable>>;
 beforeAll(async () => {
@@ -63,18 +63,21 @@ describe('read', () => {
 
   it('paginates transparently across more than three 1 MB pages, both directions', async () => {
     const longStream = newStreamId();
-    const payload = 'x'.repeat(100_000);
+    const payload = incompressible(100_000);
     const items = Array.from({ length: 40 }, (_, i) =>
-      encodeEventItem({
-        streamId: longStream,
-        version: i + 1,
-        eventId: `big-${i}`,
-        type: 'Big',
-        data: { payload },
-        metadata: {},
-        recordedAt: new Date().toISOString(),
-        schemaVersion: 1,
-      }),
+      encodeEventItem(
+        {
+          streamId: longStream,
+          version: i + 1,
+          eventId: `big-${i}`,
+          type: 'Big',
+          data: { payload },
+          metadata: {},
+          recordedAt: new Date().toISOString(),
+          schemaVersion: 1,
+        },
+        { compressAbove: false },
+      ),
     );
     for (let i = 0; i < items.length; i += 10) {
       await table.client.send(

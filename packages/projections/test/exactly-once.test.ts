@@ -165,7 +165,7 @@ describe('exactly-once effects per (projection, stream)', () => {
       ...opened!,
       dynamodb: {
         ...opened!.dynamodb,
-        NewImage: { streamId: { S: streamId }, version: { N: '0' }, snapshot: { S: 'x' } },
+        NewImage: { s: { S: streamId }, v: { N: '0' }, snapshot: { S: 'x' } },
       },
     };
     const response = await handler({

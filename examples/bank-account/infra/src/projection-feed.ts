@@ -87,13 +87,13 @@ export class ProjectionFeed extends Construct {
 }
 
 /**
- * Passes INSERT records whose new image carries an event id: appended events. Lambda drops
+ * Passes INSERT records whose new image carries an event type (`t`): appended events. Lambda drops
  * everything else before invoking (and before billing an invocation): modifications, deletions
  * (e.g. by a TTL) and any item on the table that is not an event.
  */
 function insertedEventsOnly(): Record<string, unknown> {
   return lambda.FilterCriteria.filter({
     eventName: lambda.FilterRule.isEqual('INSERT'),
-    dynamodb: { NewImage: { [EventAttribute.EventId]: { S: lambda.FilterRule.exists() } } },
+    dynamodb: { NewImage: { [EventAttribute.Type]: { S: lambda.FilterRule.exists() } } },
   });
 }

@@ -42,7 +42,7 @@ describe('event source mapping from the events stream to the projection handler'
   it('passes only inserted event items', () => {
     const filters = (mapping.Properties.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
     expect(filters.map((filter) => JSON.parse(filter.Pattern))).toEqual([
-      { eventName: ['INSERT'], dynamodb: { NewImage: { eventId: { S: [{ exists: true }] } } } },
+      { eventName: ['INSERT'], dynamodb: { NewImage: { t: { S: [{ exists: true }] } } } },
     ]);
   });
 

@@ -29,8 +29,8 @@ describe('events table', () => {
   it('has the key schema of eventTableDefinition: streamId (S) then version (N)', () => {
     expectSameSchema(events, eventTableDefinition('events'));
     expect(events.Properties.KeySchema).toEqual([
-      { AttributeName: 'streamId', KeyType: 'HASH' },
-      { AttributeName: 'version', KeyType: 'RANGE' },
+      { AttributeName: 's', KeyType: 'HASH' },
+      { AttributeName: 'v', KeyType: 'RANGE' },
     ]);
   });
 

@@ -20,7 +20,7 @@ export function registerStreamCommand(program: Command, io: CliIo): void {
     .description('print the events of a stream: a table for people, JSON lines (--json) for scripts')
     .argument('<streamId>', 'the stream id, e.g. account-42')
     .addOption(new Option('--from <version>', 'start at this version').argParser(integerAtLeast(1)))
-    .addOption(jsonOption('one JSON object per event (StoredEvent; binary values as base64)'))
+    .addOption(jsonOption('one JSON object per event (a StoredEvent)'))
     .addOption(tableOption.events())
     .addHelpText(
       'after',

@@ -13,6 +13,8 @@ import { buildAppendTransaction, buildPutEvent } from '../requests/append-reques
 import { buildHeadQuery } from '../requests/query-events.js';
 import type { AppendResult, StoredEvent, StreamAppend } from '../types.js';
 import type { UpcasterChain } from '../upcasting.js';
+import { classifyCancellation, classifyPutFailure, type WriteFailure } from './cancellation.js';
+import { type LandedStream, locateLanded } from './locate.js';
 import {
   assertFitsOneTransaction,
   type PlannedStream,
@@ -21,27 +23,29 @@ import {
   prepareStream,
 } from './plan.js';
 
+type Item = Record<string, AttributeValue>;
+
 export interface AppenderConfig {
   readonly client: DynamoDBClient;
   readonly tableName: string;
   readonly known: KnownVersions;
   readonly upcasters: UpcasterChain;
-  readonly newEventId: () => string;
+  /** A new event id for an event appended at `time` (epoch milliseconds). */
+  readonly newEventId: (time: number) => string;
   readonly now: () => Date;
   /** Attempts for transient cancellations and for `'any'` / `'exists'` appends that race. */
   readonly maxAttempts: number;
+  readonly compressAbove: number | false;
   /** Told before each retry, with the error that caused it. */
   readonly onRetry?: (error: Error, attempt: number) => void;
 }
 
 type Attempt = { kind: 'done'; results: AppendResult[] } | { kind: 'retry'; error: Error };
-type Planned = PlannedStream | { duplicate: AppendResult };
 
-// Cancellation codes that mean "nothing was written, try again": concurrent transactions on the
-// same items, or throttling. DynamoDB Local never produces them; real DynamoDB does.
-const TRANSIENT_CODES = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+/** How a stream stands before the write: where it goes, or its own events already stored. */
+type Plan = { base: number; proof: boolean; seen: StoredEvent[] };
 
-/** Writes planned events with the fewest requests that still rule out lost writes and gaps. */
+/** Writes prepared events with the fewest requests that still rule out lost writes, duplicates and gaps. */
 export class Appender {
   readonly #config: AppenderConfig;
 
@@ -50,10 +54,10 @@ export class Appender {
   }
 
   async append(requests: readonly StreamAppend[]): Promise<AppendResult[]> {
-    const recordedAt = this.#config.now().toISOString();
     const context = {
-      recordedAt,
+      recordedAt: this.#config.now(),
       newEventId: this.#config.newEventId,
+      compressAbove: this.#config.compressAbove,
       schemaVersionOf: (type: string) => this.#config.upcasters.currentVersion(type),
     };
     const prepared = requests.map((request) => prepareStream(request, context));
@@ -69,21 +73,20 @@ export class Appender {
 
   /** The stream's current version (0 when it has no events), read consistently. */
   async headVersion(streamId: string): Promise<number> {
-    const items = await this.#head(streamId, 1);
-    return items[0] === undefined ? 0 : decodeEventItem(items[0]).version;
+    const [top] = await this.#head(streamId, 1);
+    return top?.version ?? 0;
   }
 
   async #attempt(prepared: readonly PreparedStream[]): Promise<Attempt> {
-    const planned = await Promise.all(prepared.map((stream) => this.#plan(stream)));
-    if (planned.every((entry) => 'duplicate' in entry)) {
-      return {
-        kind: 'done',
-        results: planned.map((entry) => (entry as { duplicate: AppendResult }).duplicate),
-      };
+    const plans = await Promise.all(prepared.map((stream) => this.#plan(stream)));
+    // One of its own events on top of a stream: this append landed before (all streams or none).
+    if (plans.some((plan) => plan.seen.length > 0)) {
+      return this.#landed(prepared.map((stream, index) => landedStream(stream, plans[index] as Plan)));
     }
-    const streams = planned.map((entry, index) =>
-      'duplicate' in entry ? placeStream(prepared[index]!, entry.duplicate.version, false) : entry,
-    );
+    const streams = prepared.map((stream, index) => {
+      const plan = plans[index] as Plan;
+      return placeStream(stream, plan.base, plan.proof);
+    });
     const single = streams.length === 1 ? streams[0] : undefined;
     if (single && single.encoded.length === 1 && single.proveVersion === undefined) return this.#put(single);
     return this.#transact(streams);
@@ -98,47 +101,32 @@ export class Appender {
     return typeof expected === 'number' && expected > 0 && !this.#config.known.has(stream.streamId, expected);
   }
 
-  async #plan(stream: PreparedStream): Promise<Planned> {
+  async #plan(stream: PreparedStream): Promise<Plan> {
     const { streamId, expectedVersion } = stream;
     if (typeof expectedVersion === 'number' || expectedVersion === 'no-stream') {
       const base = expectedVersion === 'no-stream' ? 0 : expectedVersion;
-      return placeStream(stream, base, this.#needsProof(stream));
+      return { base, proof: this.#needsProof(stream), seen: [] };
     }
     // 'any' / 'exists': read the head. Reading the last k events instead of 1 costs the same
-    // request and recognises a retry of this very append (same event ids already on top).
+    // request and recognises a retry of this very append while its events are still on top.
     const head = await this.#head(streamId, stream.events.length);
-    const base = head[0] === undefined ? 0 : decodeEventItem(head[0]).version;
+    const base = head[0]?.version ?? 0;
     if (expectedVersion === 'exists' && base === 0) {
       throw new ConcurrencyError({ streamId, expectedVersion, actualVersion: 0 });
     }
-    const duplicate = this.#matchDuplicate(stream, [...head].reverse());
-    if (duplicate) return { duplicate };
-    return placeStream(stream, base, false);
-  }
-
-  #matchDuplicate(
-    stream: PreparedStream,
-    stored: Record<string, AttributeValue>[],
-  ): AppendResult | undefined {
-    const ids = stream.events.map((event) => event.eventId);
-    if (stored.length !== ids.length) return undefined;
-    const events = stored.map((item) => this.#decode(item));
-    if (!events.every((event, index) => event.eventId === ids[index])) return undefined;
-    return this.#resultOf(events);
+    const seen = head.filter((event) => stream.ids.has(event.eventId));
+    return { base, proof: false, seen: seen.map((event) => this.#config.upcasters.upcast(event)) };
   }
 
   async #put(stream: PlannedStream): Promise<Attempt> {
-    const encoded = stream.encoded[0]!;
+    const encoded = stream.encoded[0] as PlannedStream['encoded'][number];
     try {
       await this.#config.client.send(new PutItemCommand(buildPutEvent(this.#config.tableName, encoded.item)));
       return this.#written([stream]);
     } catch (error) {
       if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
-      const old = (error as { Item?: Record<string, AttributeValue> }).Item;
-      if (old?.eventId?.S !== undefined && old.eventId.S === stream.events[0]?.eventId) {
-        return { kind: 'done', results: [this.#resultOf([this.#decode(old)])] };
-      }
-      return this.#conflict(stream, error);
+      const failure = classifyPutFailure(stream, 0, (error as { Item?: Item }).Item);
+      return this.#failed([stream], failure, error);
     }
   }
 
@@ -155,109 +143,93 @@ export class Appender {
     } catch (error) {
       if (errorName(error) !== 'TransactionCanceledException') throw error;
       const reasons = (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
-      return this.#resolveCancellation(streams, actions, reasons, error);
+      const failure = classifyCancellation(streams, actions, reasons);
+      if (failure === undefined) throw error;
+      return this.#failed(streams, failure, error);
     }
   }
 
-  async #resolveCancellation(
-    streams: PlannedStream[],
-    actions: ReturnType<typeof buildAppendTransaction>['actions'],
-    reasons: CancellationReason[],
-    error: unknown,
-  ): Promise<Attempt> {
-    const failed = reasons.some((reason) => reason.Code === 'ConditionalCheckFailed');
-    if (!failed) {
-      const transient = reasons.some((reason) => TRANSIENT_CODES.has(reason.Code ?? ''));
-      if (transient) {
-        return {
-          kind: 'retry',
-          error: new TransientError('DynamoDB kept cancelling the append; retry later', { cause: error }),
-        };
-      }
-      throw error;
-    }
-    // Classify each stream: every put found its own event already stored (a retry that had
-    // landed), or something else holds a version / the proof failed (a real conflict).
-    const duplicates = streams.map(() => true);
-    for (const [index, action] of actions.entries()) {
-      const reason = reasons[index];
-      const stream = streams[action.streamIndex]!;
-      if (action.kind === 'proof') {
-        if (reason?.Code === 'ConditionalCheckFailed') return this.#conflict(stream, error);
-        continue;
-      }
-      const ours = stream.events[action.eventIndex]!.eventId;
-      const heldBy = reason?.Item?.eventId?.S;
-      if (reason?.Code === 'ConditionalCheckFailed' && heldBy !== undefined && heldBy !== ours) {
-        return this.#conflict(stream, error);
-      }
-      if (reason?.Code !== 'ConditionalCheckFailed' || heldBy !== ours)
-        duplicates[action.streamIndex] = false;
-    }
-    if (duplicates.every(Boolean)) {
-      const results = streams.map((stream) =>
-        this.#resultOf(
-          actions
-            .map((action, index) => ({ action, item: reasons[index]?.Item }))
-            .filter(({ action }) => action.kind === 'put' && streams[action.streamIndex] === stream)
-            .map(({ item }) => this.#decode(item!)),
-        ),
+  async #failed(streams: PlannedStream[], failure: WriteFailure, cause: unknown): Promise<Attempt> {
+    if (failure.ours.size > 0) {
+      return this.#landed(
+        streams.map((stream, index) => ({
+          stream,
+          ...(isExact(stream) ? { base: stream.base } : {}),
+          seen: (failure.ours.get(index) ?? []).map((item) => this.#decode(item)),
+        })),
       );
-      return { kind: 'done', results };
     }
-    // The reasons did not tell us enough (e.g. no item returned): find the conflicting stream.
-    for (const stream of streams) {
-      const head = await this.headVersion(stream.streamId);
-      if (head !== stream.base) return this.#conflict(stream, error, head);
+    if (failure.transient || (failure.taken.size === 0 && failure.missing.size === 0)) {
+      const message = failure.transient
+        ? 'DynamoDB kept cancelling the append (concurrent transactions or throttling); retry later'
+        : 'DynamoDB kept cancelling the append for no visible reason; retry later';
+      return { kind: 'retry', error: new TransientError(message, { cause }) };
     }
-    return {
-      kind: 'retry',
-      error: new TransientError('the append was cancelled for no visible reason', { cause: error }),
-    };
+    let retry: ConcurrencyError | undefined;
+    for (const [index, stream] of streams.entries()) {
+      const taken = failure.taken.get(index);
+      if (taken === undefined && !failure.missing.has(index)) continue;
+      // The gap proof failed: the stream is behind the expected version. Only then is its head read.
+      const actualVersion = taken ?? (await this.headVersion(stream.streamId));
+      if (taken !== undefined) this.#config.known.record(stream.streamId, taken);
+      const error = new ConcurrencyError(
+        { streamId: stream.streamId, expectedVersion: stream.expectedVersion, actualVersion },
+        { cause },
+      );
+      // 'any' and 'exists' promise to append after whatever is there: re-read the head and retry.
+      if (isExact(stream)) throw error;
+      retry ??= error;
+    }
+    return { kind: 'retry', error: retry as ConcurrencyError };
   }
 
-  async #conflict(stream: PlannedStream, cause: unknown, knownHead?: number): Promise<Attempt> {
-    const actualVersion = knownHead ?? (await this.headVersion(stream.streamId));
-    this.#config.known.record(stream.streamId, actualVersion);
-    const error = new ConcurrencyError(
-      { streamId: stream.streamId, expectedVersion: stream.expectedVersion, actualVersion },
-      { cause },
+  async #landed(landed: LandedStream[]): Promise<Attempt> {
+    const located = await locateLanded(
+      {
+        client: this.#config.client,
+        tableName: this.#config.tableName,
+        decode: (item) => this.#decode(item),
+      },
+      landed,
     );
-    // 'any' and 'exists' promise to append after whatever is there: re-read the head and retry.
-    if (stream.expectedVersion === 'any' || (stream.expectedVersion === 'exists' && actualVersion > 0)) {
-      return { kind: 'retry', error };
-    }
-    throw error;
+    const results = located.map((events) => {
+      const last = events[events.length - 1] as StoredEvent;
+      this.#config.known.record(last.streamId, last.version);
+      return { version: last.version, events, duplicate: true };
+    });
+    return { kind: 'done', results };
   }
 
   #written(streams: PlannedStream[]): Attempt {
     const results = streams.map((stream) => {
       const version = stream.base + stream.events.length;
       this.#config.known.record(stream.streamId, version);
-      return { version, events: stream.events };
+      return { version, events: stream.events, duplicate: false };
     });
     return { kind: 'done', results };
   }
 
-  #resultOf(events: StoredEvent[]): AppendResult {
-    const last = events[events.length - 1]!;
-    this.#config.known.record(last.streamId, last.version);
-    return { version: last.version, events };
-  }
-
-  #decode(item: Record<string, AttributeValue>): StoredEvent {
+  #decode(item: Item): StoredEvent {
     return this.#config.upcasters.upcast(decodeEventItem(item));
   }
 
-  async #head(streamId: string, count: number): Promise<Record<string, AttributeValue>[]> {
+  /** The last `count` events as stored (not upcast), newest first, validated before any version is trusted. */
+  async #head(streamId: string, count: number): Promise<StoredEvent[]> {
     const output = await this.#config.client.send(
       new QueryCommand(buildHeadQuery(this.#config.tableName, streamId, count)),
     );
-    const items = output.Items ?? [];
-    const top = items[0];
-    if (top) this.#config.known.record(streamId, Number(top.version?.N));
-    return items;
+    const events = (output.Items ?? []).map((item) => decodeEventItem(item));
+    const top = events[0];
+    if (top) this.#config.known.record(streamId, top.version);
+    return events;
   }
+}
+
+const isExact = (stream: PreparedStream): boolean =>
+  typeof stream.expectedVersion === 'number' || stream.expectedVersion === 'no-stream';
+
+function landedStream(stream: PreparedStream, plan: Plan): LandedStream {
+  return { stream, ...(isExact(stream) ? { base: plan.base } : {}), seen: plan.seen };
 }
 
 function errorName(error: unknown): string | undefined {

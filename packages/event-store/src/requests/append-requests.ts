@@ -3,18 +3,19 @@ import type {
   TransactWriteItem,
   TransactWriteItemsCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import type { EventItem } from '../codec/event-item.js';
+import { EventAttribute, type EventItem } from '../codec/event-item.js';
 
 /**
  * `PutItem` of one event that fails when its version is taken. `ALL_OLD` returns the item that
- * holds the version, for free, so a conflict can be told from a retry of the same event.
+ * holds the version, for free, so a conflict can be told from a retry of the same event, and the
+ * conflict reports the version it found without another read.
  */
 export function buildPutEvent(tableName: string, item: EventItem): PutItemCommandInput {
   return {
     TableName: tableName,
     Item: item,
-    ConditionExpression: 'attribute_not_exists(#version)',
-    ExpressionAttributeNames: { '#version': 'version' },
+    ConditionExpression: 'attribute_not_exists(#v)',
+    ExpressionAttributeNames: { '#v': EventAttribute.Version },
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   };
 }
@@ -48,9 +49,9 @@ export function buildAppendTransaction(
       items.push({
         ConditionCheck: {
           TableName: tableName,
-          Key: { streamId: { S: write.streamId }, version: { N: String(write.proveVersion) } },
-          ConditionExpression: 'attribute_exists(#version)',
-          ExpressionAttributeNames: { '#version': 'version' },
+          Key: { s: { S: write.streamId }, v: { N: String(write.proveVersion) } },
+          ConditionExpression: 'attribute_exists(#v)',
+          ExpressionAttributeNames: { '#v': EventAttribute.Version },
         },
       });
       actions.push({ kind: 'proof', streamIndex });

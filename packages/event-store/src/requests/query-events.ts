@@ -15,10 +15,10 @@ export interface EventQuery {
 export function buildEventQuery(tableName: string, query: EventQuery): QueryCommandInput {
   return {
     TableName: tableName,
-    KeyConditionExpression: '#streamId = :streamId AND #version BETWEEN :lowest AND :highest',
-    ExpressionAttributeNames: { '#streamId': 'streamId', '#version': 'version' },
+    KeyConditionExpression: '#s = :s AND #v BETWEEN :lowest AND :highest',
+    ExpressionAttributeNames: { '#s': 's', '#v': 'v' },
     ExpressionAttributeValues: {
-      ':streamId': { S: query.streamId },
+      ':s': { S: query.streamId },
       ':lowest': { N: String(query.lowest) },
       ':highest': { N: String(query.highest) },
     },
@@ -29,13 +29,16 @@ export function buildEventQuery(tableName: string, query: EventQuery): QueryComm
   };
 }
 
-/** The last `count` events of a stream (newest first): its head, for `'any'`/`'exists'` appends. */
+/**
+ * The last `count` events of a stream (newest first), read consistently: its head, for
+ * `'any'`/`'exists'` appends and for reporting a stream's version.
+ */
 export function buildHeadQuery(tableName: string, streamId: string, count: number): QueryCommandInput {
   return {
     TableName: tableName,
-    KeyConditionExpression: '#streamId = :streamId',
-    ExpressionAttributeNames: { '#streamId': 'streamId' },
-    ExpressionAttributeValues: { ':streamId': { S: streamId } },
+    KeyConditionExpression: '#s = :s',
+    ExpressionAttributeNames: { '#s': 's' },
+    ExpressionAttributeValues: { ':s': { S: streamId } },
     ScanIndexForward: false,
     ConsistentRead: true,
     Limit: count,

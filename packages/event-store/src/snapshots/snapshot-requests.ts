@@ -2,7 +2,7 @@ import type { GetItemCommandInput, PutItemCommandInput } from '@aws-sdk/client-d
 import type { SnapshotItem } from './snapshot-item.js';
 
 /**
- * `PutItem` of a stream's snapshot that never replaces a newer one.
+ * `PutItem` of a stream's snapshot that never replaces a newer one (unless `overwrite`).
  *
  * Why this condition: snapshots are written after appends by any number of processes, in any
  * order, so a slow writer may arrive with an older version than the one stored. The put goes
@@ -10,24 +10,25 @@ import type { SnapshotItem } from './snapshot-item.js';
  * another schema version (a deployment that changed the state shape re-snapshots the same
  * version). An equal or older snapshot is refused by DynamoDB itself, with no read first.
  *
+ * `overwrite` drops the condition: to replace a snapshot found invalid (ahead of its stream, of
+ * another stream's history, undecodable). Replacing a newer valid snapshot with an older valid one
+ * is harmless: any true snapshot is correct, a newer one only saves reading a few events.
+ *
  * @example
  * await client.send(new PutItemCommand(buildPutSnapshot('snapshots', item)));
  */
-export function buildPutSnapshot(tableName: string, item: SnapshotItem): PutItemCommandInput {
+export function buildPutSnapshot(
+  tableName: string,
+  item: SnapshotItem,
+  overwrite = false,
+): PutItemCommandInput {
+  if (overwrite) return { TableName: tableName, Item: item };
   return {
     TableName: tableName,
     Item: item,
-    ConditionExpression:
-      'attribute_not_exists(#streamId) OR #version < :version OR (#version = :version AND #schemaVersion <> :schemaVersion)',
-    ExpressionAttributeNames: {
-      '#streamId': 'streamId',
-      '#version': 'version',
-      '#schemaVersion': 'schemaVersion',
-    },
-    ExpressionAttributeValues: {
-      ':version': item.version as { N: string },
-      ':schemaVersion': item.schemaVersion as { N: string },
-    },
+    ConditionExpression: 'attribute_not_exists(#s) OR #v < :v OR (#v = :v AND #n <> :n)',
+    ExpressionAttributeNames: { '#s': 's', '#v': 'v', '#n': 'n' },
+    ExpressionAttributeValues: { ':v': item.v as { N: string }, ':n': item.n as { N: string } },
   };
 }
 
@@ -45,5 +46,5 @@ export function buildGetSnapshot(
   streamId: string,
   consistentRead: boolean,
 ): GetItemCommandInput {
-  return { TableName: tableName, Key: { streamId: { S: streamId } }, ConsistentRead: consistentRead };
+  return { TableName: tableName, Key: { s: { S: streamId } }, ConsistentRead: consistentRead };
 }

@@ -1,9 +1,16 @@
 import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DEFAULT_COMPRESS_ABOVE } from '../codec/body.js';
 import { InvalidInputError } from '../errors.js';
-import { assertClientAndTable, assertStreamId, assertVersionNumber, describeValue } from '../validation.js';
+import {
+  assertClientAndTable,
+  assertEventId,
+  assertStreamId,
+  assertVersionNumber,
+  describeValue,
+} from '../validation.js';
 import { decodeSnapshotItem, encodeSnapshotItem } from './snapshot-item.js';
 import { buildGetSnapshot, buildPutSnapshot } from './snapshot-requests.js';
-import type { NewSnapshot, SaveSnapshotResult, Snapshot } from './types.js';
+import type { NewSnapshot, SaveSnapshotOptions, SaveSnapshotResult, Snapshot } from './types.js';
 
 /**
  * Options of a {@link SnapshotStore}.
@@ -18,6 +25,8 @@ export interface SnapshotStoreOptions {
   readonly tableName: string;
   /** Clock for `takenAt` (default: `new Date()`). */
   readonly now?: () => Date;
+  /** Compress a state when its item would exceed this many bytes; `false`: never (default 1,024). */
+  readonly compressAbove?: number | false;
 }
 
 /**
@@ -36,34 +45,44 @@ export interface LoadSnapshotOptions {
  *
  * @example
  * const snapshots = new SnapshotStore({ client, tableName: 'snapshots' });
- * await snapshots.save({ streamId: 'account-1', version: 100, schemaVersion: 1, state: { balance: 5 } });
+ * await snapshots.save({ streamId: 'account-1', version: 100, eventId, schemaVersion: 1, state: { balance: 5 } });
  * const snapshot = await snapshots.load<{ balance: number }>('account-1'); // { version: 100, state, ... }
  */
 export class SnapshotStore {
   readonly client: DynamoDBClient;
   readonly tableName: string;
   readonly #now: () => Date;
+  readonly #compressAbove: number | false;
 
   constructor(options: SnapshotStoreOptions) {
     assertClientAndTable(options);
+    const { compressAbove } = options;
+    if (compressAbove !== undefined && compressAbove !== false)
+      assertVersionNumber(compressAbove, 'compressAbove', 0);
     this.client = options.client;
     this.tableName = options.tableName;
     this.#now = options.now ?? (() => new Date());
+    this.#compressAbove = compressAbove ?? DEFAULT_COMPRESS_ABOVE;
   }
 
   /**
    * Saves a snapshot with one conditional `PutItem` that never replaces a newer snapshot: when the
    * table already holds a newer one (or this very one), nothing is written and `written` is false.
+   * With `overwrite`, the put has no condition (to replace a snapshot found invalid).
    *
    * @throws InvalidInputError for a malformed stream id, version or schema version; nothing is sent.
    * @throws UnsupportedValueError when the state holds a value DynamoDB cannot store exactly, or is too
    * large for one item; nothing is sent.
    */
-  async save<S>(snapshot: NewSnapshot<S>): Promise<SaveSnapshotResult> {
+  async save<S>(snapshot: NewSnapshot<S>, options: SaveSnapshotOptions = {}): Promise<SaveSnapshotResult> {
     const checked = this.#check(snapshot);
-    const { item } = encodeSnapshotItem(checked);
+    const overwrite = options?.overwrite ?? false;
+    if (typeof overwrite !== 'boolean') {
+      throw new InvalidInputError('options.overwrite', `expected a boolean, got ${describeValue(overwrite)}`);
+    }
+    const { item } = encodeSnapshotItem(checked, { compressAbove: this.#compressAbove });
     try {
-      await this.client.send(new PutItemCommand(buildPutSnapshot(this.tableName, item)));
+      await this.client.send(new PutItemCommand(buildPutSnapshot(this.tableName, item, overwrite)));
       return { written: true };
     } catch (error) {
       if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return { written: false };
@@ -94,23 +113,14 @@ export class SnapshotStore {
     return output.Item === undefined ? undefined : (decodeSnapshotItem(output.Item) as Snapshot<S>);
   }
 
+  /** Fills in `takenAt`; {@link encodeSnapshotItem} checks every field. */
   #check(snapshot: NewSnapshot<unknown>): Snapshot {
     if (typeof snapshot !== 'object' || snapshot === null) {
       throw new InvalidInputError(
         'snapshot',
-        `expected { streamId, version, schemaVersion, state }, got ${describeValue(snapshot)}`,
+        `expected { streamId, version, eventId, schemaVersion, state }, got ${describeValue(snapshot)}`,
       );
     }
-    assertStreamId(snapshot.streamId, 'snapshot.streamId');
-    assertVersionNumber(snapshot.version, 'snapshot.version', 1);
-    assertVersionNumber(snapshot.schemaVersion, 'snapshot.schemaVersion', 1);
-    const takenAt = snapshot.takenAt ?? this.#now().toISOString();
-    if (typeof takenAt !== 'string' || Number.isNaN(Date.parse(takenAt))) {
-      throw new InvalidInputError(
-        'snapshot.takenAt',
-        `expected an ISO-8601 time, got ${describeValue(takenAt)}`,
-      );
-    }
-    return { ...snapshot, takenAt };
+    return { ...snapshot, takenAt: snapshot.takenAt ?? this.#now().toISOString() };
   }
 }

@@ -12,8 +12,8 @@ import { createTableIfMissing } from '../table.js';
 export function snapshotTableDefinition(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
-    AttributeDefinitions: [{ AttributeName: 'streamId', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'streamId', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 's', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 's', KeyType: 'HASH' }],
     BillingMode: 'PAY_PER_REQUEST',
   };
 }

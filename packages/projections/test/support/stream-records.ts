@@ -24,10 +24,7 @@ export function toStreamRecord(item: Record<string, AttributeValue>, tableName: 
     eventSourceARN: `arn:aws:dynamodb:local:000000000000:table/${tableName}/stream/2024-01-01T00:00:00.000`,
     dynamodb: {
       ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
-      Keys: {
-        streamId: image.streamId as LambdaAttributeValue,
-        version: image.version as LambdaAttributeValue,
-      },
+      Keys: { s: image.s as LambdaAttributeValue, v: image.v as LambdaAttributeValue },
       NewImage: image,
       SequenceNumber: String(sequence),
       SizeBytes: JSON.stringify(image).length,
@@ -67,7 +64,7 @@ export async function eventItems(
       const output = await client.send(
         new QueryCommand({
           TableName: tableName,
-          KeyConditionExpression: 'streamId = :s',
+          KeyConditionExpression: 's = :s',
           ExpressionAttributeValues: { ':s': { S: streamId } },
           ConsistentRead: true,
           ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
