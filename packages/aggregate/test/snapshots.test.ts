@@ -1,4 +1,4 @@
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { AggregateRepository, type SnapshotErrorContext, type SnapshotOptions } from '@dynamo-es/aggregate';
 import {
   EventStore,
@@ -300,6 +300,26 @@ describe('snapshots', () => {
     const id = await depositOneByOne(accounts, 3);
     expect((await snapshotStore.load(id, { consistentRead: true }))?.state).toEqual(['Ada', 3]);
     expect((await accounts.loadExisting(id)).state).toEqual({ open: true, owner: 'Ada', balance: 3 });
+  });
+
+  it('store a large state compressed and restore it exactly', async () => {
+    const padding = Array.from({ length: 100 }, (_, i) => `entry ${i} of the account's long history`);
+    const accounts = repository({
+      every: 2,
+      toSnapshot: (state) => ({ ...state, padding }),
+      fromSnapshot: (stored) => {
+        const { padding: kept, ...state } = stored as AccountState & { padding: string[] };
+        expect(kept).toEqual(padding);
+        return state;
+      },
+    });
+    const id = await depositOneByOne(accounts, 3);
+    const raw = await testClient().send(
+      new GetItemCommand({ TableName: tables.snapshots, Key: { s: { S: id } }, ConsistentRead: true }),
+    );
+    expect(raw.Item?.z?.B).toBeInstanceOf(Uint8Array);
+    expect((await accounts.loadExisting(id)).state).toEqual({ open: true, owner: 'Ada', balance: 3 });
+    expect(reported).toEqual([]);
   });
 
   it('give the same aggregate as a full replay (property)', async () => {
