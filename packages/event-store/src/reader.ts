@@ -39,11 +39,16 @@ export async function* readEvents(
   let startKey: Item | undefined;
   do {
     const page = await readPage(config, query, remaining, startKey);
-    for (const item of page.items) {
-      const event = order.check(decodeEventItem(item));
-      // Only a validated event proves its version exists (see KnownVersions).
-      config.known.record(streamId, event.version);
-      yield config.upcasters.upcast(event);
+    let highest = 0;
+    try {
+      for (const item of page.items) {
+        const event = order.check(decodeEventItem(item));
+        if (event.version > highest) highest = event.version;
+        yield config.upcasters.upcast(event);
+      }
+    } finally {
+      // Only validated events prove their versions exist (see KnownVersions); once per page.
+      config.known.record(streamId, highest);
     }
     remaining -= page.items.length;
     startKey = page.next;

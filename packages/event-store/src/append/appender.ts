@@ -6,7 +6,7 @@ import {
   QueryCommand,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { decodeEventItem } from '../codec/event-item.js';
+import { decodeEventItem, type EventHeader, readEventHeader } from '../codec/event-item.js';
 import { ConcurrencyError, TransientError } from '../errors.js';
 import type { KnownVersions } from '../known-versions.js';
 import { buildAppendTransaction, buildPutEvent } from '../requests/append-requests.js';
@@ -71,10 +71,10 @@ export class Appender {
     }
   }
 
-  /** The stream's current version (0 when it has no events), read consistently. */
+  /** The stream's current version (0 when it has no events), read consistently: only its header is decoded. */
   async headVersion(streamId: string): Promise<number> {
     const [top] = await this.#head(streamId, 1);
-    return top?.version ?? 0;
+    return top?.header.version ?? 0;
   }
 
   async #attempt(prepared: readonly PreparedStream[]): Promise<Attempt> {
@@ -110,12 +110,12 @@ export class Appender {
     // 'any' / 'exists': read the head. Reading the last k events instead of 1 costs the same
     // request and recognises a retry of this very append while its events are still on top.
     const head = await this.#head(streamId, stream.events.length);
-    const base = head[0]?.version ?? 0;
+    const base = head[0]?.header.version ?? 0;
     if (expectedVersion === 'exists' && base === 0) {
       throw new ConcurrencyError({ streamId, expectedVersion, actualVersion: 0 });
     }
-    const seen = head.filter((event) => stream.ids.has(event.eventId));
-    return { base, proof: false, seen: seen.map((event) => this.#config.upcasters.upcast(event)) };
+    const seen = head.filter(({ header }) => stream.ids.has(header.eventId));
+    return { base, proof: false, seen: seen.map(({ item }) => this.#decode(item)) };
   }
 
   async #put(stream: PlannedStream): Promise<Attempt> {
@@ -213,15 +213,22 @@ export class Appender {
     return this.#config.upcasters.upcast(decodeEventItem(item));
   }
 
-  /** The last `count` events as stored (not upcast), newest first, validated before any version is trusted. */
-  async #head(streamId: string, count: number): Promise<StoredEvent[]> {
+  /**
+   * The last `count` items, newest first, with their headers: validated before any version is
+   * trusted, but bodies are decoded only where needed (a head read is for the version).
+   */
+  async #head(streamId: string, count: number): Promise<{ item: Item; header: EventHeader }[]> {
     const output = await this.#config.client.send(
       new QueryCommand(buildHeadQuery(this.#config.tableName, streamId, count)),
     );
-    const events = (output.Items ?? []).map((item) => decodeEventItem(item));
-    const top = events[0];
-    if (top) this.#config.known.record(streamId, top.version);
-    return events;
+    const head = (output.Items ?? []).map((item) => {
+      const header = readEventHeader(item);
+      if (header === undefined || header.streamId !== streamId) decodeEventItem(item); // throws CorruptEventError
+      return { item, header: header as EventHeader };
+    });
+    const top = head[0];
+    if (top) this.#config.known.record(streamId, top.header.version);
+    return head;
   }
 }
 

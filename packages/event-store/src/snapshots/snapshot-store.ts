@@ -1,13 +1,7 @@
 import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DEFAULT_COMPRESS_ABOVE } from '../codec/body.js';
 import { InvalidInputError } from '../errors.js';
-import {
-  assertClientAndTable,
-  assertEventId,
-  assertStreamId,
-  assertVersionNumber,
-  describeValue,
-} from '../validation.js';
+import { assertClientAndTable, assertStreamId, assertVersionNumber, describeValue } from '../validation.js';
 import { decodeSnapshotItem, encodeSnapshotItem } from './snapshot-item.js';
 import { buildGetSnapshot, buildPutSnapshot } from './snapshot-requests.js';
 import type { NewSnapshot, SaveSnapshotOptions, SaveSnapshotResult, Snapshot } from './types.js';
