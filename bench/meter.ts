@@ -1,4 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 
 /** Requests and bytes one client sends, and the items it reads and writes, per command. */
 export interface Meter {
@@ -108,3 +108,156 @@ export const writeUnits = (bytes: number, transactional = false) =>
   Math.ceil(bytes / 1024) * (transactional ? 2 : 1);
 /** RCU of a strongly consistent read of `bytes` (1 per 4 KB, rounded up, summed over the page). */
 export const readUnits = (bytes: number) => Math.ceil(bytes / 4096);
+
+type Item = Record<string, AttributeValue>;
+
+/** What one request cost, estimated from the items it wrote and read. */
+export interface RequestCost {
+  readonly command: string;
+  readonly ok: boolean;
+  /** Sizes of the items put (PutItem, each Put of a transaction, each put of a batch). */
+  readonly itemsPut: readonly number[];
+  readonly conditionChecks: number;
+  readonly itemsRead: number;
+  readonly wcu: number;
+  readonly rcu: number;
+}
+
+/** Costs of the requests one client sent, and the exact `Item`s it put. */
+export interface CapacityMeter {
+  costs(): readonly RequestCost[];
+  /** `args.input.Item` of every PutItem sent, every `Put.Item` of a transaction or batch. */
+  itemsSent(): readonly Item[];
+  wcu(): number;
+  rcu(): number;
+  reset(): void;
+  remove(): void;
+}
+
+/**
+ * Estimates the capacity AWS would bill for each request a client sends (DynamoDB Local reports
+ * none), from the items actually sent and returned, with AWS's rounding:
+ * - a standard write bills ceil(item KB) WCU; a conditional write that fails bills the size of the
+ *   item it found (ALL_OLD returns it), at least 1 WCU;
+ * - a transaction bills twice that per item, ConditionCheck items included (sized by reading the
+ *   checked item with `lookup`, an unmetered client, after the request);
+ * - a Query bills ceil(sum of the returned item sizes / 4 KB) RCU, at least 1, half when
+ *   eventually consistent; a GetItem the same for its one item.
+ */
+export function capacityMeter(
+  client: DynamoDBClient,
+  lookup: DynamoDBClient,
+  size: (item: Item) => number,
+): CapacityMeter {
+  const name = `bench-capacity-${++meters}`;
+  let costs: RequestCost[] = [];
+  let sent: Item[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = context.commandName ?? 'Unknown';
+      const input = args.input as Record<string, unknown>;
+      const puts = itemsPutBy(command, input);
+      sent.push(...puts);
+      let output: Record<string, unknown> | undefined;
+      let failure: { name?: string; Item?: Item } | undefined;
+      try {
+        const result = await next(args);
+        output = result.output as unknown as Record<string, unknown>;
+        return result;
+      } catch (error) {
+        failure = error as { name?: string; Item?: Item };
+        throw error;
+      } finally {
+        costs.push(await billed({ command, input, puts, output, failure }, lookup, size));
+      }
+    },
+    { step: 'initialize', name },
+  );
+  return {
+    costs: () => [...costs],
+    itemsSent: () => [...sent],
+    wcu: () => costs.reduce((sum, cost) => sum + cost.wcu, 0),
+    rcu: () => costs.reduce((sum, cost) => sum + cost.rcu, 0),
+    reset: () => {
+      costs = [];
+      sent = [];
+    },
+    remove: () => client.middlewareStack.remove(name),
+  };
+}
+
+const writeKb = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
+
+/** The cost of one request, from what it sent and what came back (see {@link capacityMeter}). */
+async function billed(
+  request: {
+    command: string;
+    input: Record<string, unknown>;
+    puts: readonly Item[];
+    output: Record<string, unknown> | undefined;
+    failure: { name?: string; Item?: Item } | undefined;
+  },
+  lookup: DynamoDBClient,
+  size: (item: Item) => number,
+): Promise<RequestCost> {
+  const { command, input, output, failure } = request;
+  const itemsPut = request.puts.map(size);
+  const checks = conditionChecksOf(command, input);
+  const items = (output?.Items as Item[] | undefined) ?? (output?.Item ? [output.Item as Item] : []);
+  let wcu = 0;
+  let rcu = 0;
+  if (command === 'PutItemCommand') {
+    const old = failure?.name === 'ConditionalCheckFailedException' ? failure.Item : undefined;
+    wcu = failure ? writeKb(old ? size(old) : 0) : writeKb(itemsPut[0] ?? 0);
+  } else if (command === 'TransactWriteItemsCommand') {
+    wcu = itemsPut.reduce((sum, bytes) => sum + 2 * writeKb(bytes), 0);
+    for (const key of checks) wcu += 2 * writeKb(await checkedItemBytes(lookup, key, size));
+  } else if (command === 'BatchWriteItemCommand') {
+    wcu = itemsPut.reduce((sum, bytes) => sum + writeKb(bytes), 0);
+  } else if (command === 'QueryCommand' || command === 'GetItemCommand') {
+    const bytes = items.reduce((sum, item) => sum + size(item), 0);
+    rcu = Math.max(1, Math.ceil(bytes / 4096)) * (input.ConsistentRead === true ? 1 : 0.5);
+  }
+  return {
+    command,
+    ok: failure === undefined,
+    itemsPut,
+    conditionChecks: checks.length,
+    itemsRead: items.length,
+    wcu,
+    rcu,
+  };
+}
+
+function itemsPutBy(command: string, input: Record<string, unknown>): Item[] {
+  if (command === 'PutItemCommand') return [input.Item as Item];
+  if (command === 'TransactWriteItemsCommand') {
+    return ((input.TransactItems as { Put?: { Item: Item } }[] | undefined) ?? []).flatMap((action) =>
+      action.Put ? [action.Put.Item] : [],
+    );
+  }
+  if (command === 'BatchWriteItemCommand') {
+    return Object.values((input.RequestItems as Record<string, { PutRequest?: { Item: Item } }[]>) ?? {})
+      .flat()
+      .flatMap((request) => (request.PutRequest ? [request.PutRequest.Item] : []));
+  }
+  return [];
+}
+
+function conditionChecksOf(command: string, input: Record<string, unknown>) {
+  if (command !== 'TransactWriteItemsCommand') return [];
+  return ((input.TransactItems as { ConditionCheck?: { TableName: string; Key: Item } }[]) ?? [])
+    .map((action) => action.ConditionCheck)
+    .filter((check) => check !== undefined);
+}
+
+async function checkedItemBytes(
+  lookup: DynamoDBClient,
+  check: { TableName: string; Key: Item },
+  size: (item: Item) => number,
+): Promise<number> {
+  const { Item } = await lookup.send(
+    new GetItemCommand({ TableName: check.TableName, Key: check.Key, ConsistentRead: true }),
+  );
+  return Item ? size(Item) : 0;
+}
