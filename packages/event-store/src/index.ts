@@ -48,6 +48,7 @@ export {
   noMetrics,
 } from './observability/metrics.js';
 export { withSpan } from './observability/tracing.js';
+export { buildEventQuery, type EventQuery } from './requests/query-events.js';
 export {
   CorruptSnapshotError,
   createSnapshotTable,
@@ -61,6 +62,18 @@ export {
   type SnapshotStoreOptions,
   snapshotTableDefinition,
 } from './snapshots/index.js';
+// Small utilities every dynamo-es package shares (one copy of each rule in the repository).
+export {
+  allItems,
+  type BackoffOptions,
+  backoffDelay,
+  cancellationCodes,
+  isConditionalCheckFailure,
+  mapLimit,
+  type Page,
+  pages,
+  sleep,
+} from './support/index.js';
 export { createEventTable, createTableIfMissing, eventTableDefinition } from './table.js';
 export {
   type AppendOptions,
