@@ -4,15 +4,14 @@ import { AggregateRepository, DeciderCommandHandler, handleCommand } from '@dyna
 import { EventStore, EventStoreErrorCode, encodeEventItem, type StoredEvent } from '@dynamo-es/event-store';
 import {
   createStreamHandler,
-  DynamoDBCheckpointStore,
   defineProjection,
   getDocument,
   listDeadLetters,
   ProjectionErrorCode,
   readModel,
   replayDeadLetters,
-  StreamRunner,
 } from '@dynamo-es/projections';
+import { DynamoDBCheckpointStore, StreamRunner } from '@dynamo-es/stream-runner';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestClient, testClient } from '../support/dynamodb.js';

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { connectDynamoDBLocal } from '@dynamo-es/local';
-import { isCaughtUpTimeoutError } from '@dynamo-es/projections';
+import { isCaughtUpTimeoutError } from '@dynamo-es/stream-runner';
 import { createBankApp } from './app/bank-app.js';
 import { bankTableNames, createBankTables } from './app/tables.js';
 import { createHttpApiHandler } from './http/http-api-handler.js';

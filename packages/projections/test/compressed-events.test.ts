@@ -1,13 +1,8 @@
 import { EventStore } from '@dynamo-es/event-store';
+import { StreamRunner } from '@dynamo-es/stream-runner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestClient, uniqueId } from '../../../test/support/dynamodb.js';
-import {
-  createStreamHandler,
-  projectInMemory,
-  readModel,
-  rebuildProjection,
-  StreamRunner,
-} from '../src/index.js';
+import { createStreamHandler, projectInMemory, readModel, rebuildProjection } from '../src/index.js';
 import {
   type BankDoc,
   type BankEvent,

@@ -1,14 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EventStore } from '@dynamo-es/event-store';
-import {
-  type CheckpointStore,
-  createStreamHandler,
-  type FailedBatch,
-  type Projection,
-  type ProjectionLogger,
-  StreamRunner,
-} from '@dynamo-es/projections';
+import { createStreamHandler, type Projection, type ProjectionLogger } from '@dynamo-es/projections';
+import { type CheckpointStore, type FailedBatch, StreamRunner } from '@dynamo-es/stream-runner';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import type { LedgerDoc, LedgerEvent } from './ledger.js';
 import type { LedgerTables } from './tables.js';

@@ -1,4 +1,4 @@
-import type { StreamRunnerStats } from '@dynamo-es/projections';
+import type { StreamRunnerStats } from '@dynamo-es/stream-runner';
 import type { BankTables } from '../app/tables.js';
 import { formatMoney } from '../domain/money.js';
 import type { BankTotals } from '../projections/bank-totals.js';

@@ -1,13 +1,13 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type BatchOutcome, batchOutcome } from '../src/runner/batch-outcome.js';
+import { type BatchOutcome, batchOutcome } from '../src/batch-outcome.js';
 import {
   type DeliveryPort,
   deliverBatch,
   type GivenUpRecords,
   type RetryPolicy,
-} from '../src/runner/deliver-batch.js';
+} from '../src/deliver-batch.js';
 
 const recordsOf = (count: number): DynamoDBRecord[] =>
   Array.from({ length: count }, (_, index) => ({ dynamodb: { SequenceNumber: String(100 + index) } }));

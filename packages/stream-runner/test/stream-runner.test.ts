@@ -18,7 +18,7 @@ import {
   StreamNotEnabledError,
   StreamRunner,
   type StreamRunnerOptions,
-} from '../src/runner/index.js';
+} from '../src/index.js';
 
 // Connected tests: each creates its own table with a stream on the DynamoDB Local of the test run.
 

@@ -14,7 +14,7 @@ import {
   isRunnerStateError,
   StreamRunner,
   type StreamRunnerOptions,
-} from '../src/runner/index.js';
+} from '../src/index.js';
 
 // Offline tests of shard handling against an in-memory fake of the DynamoDB Streams API, for what
 // DynamoDB Local never does: shard lineage, rollovers, expired iterators, trimmed data, throttling.

@@ -1,7 +1,7 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { batchOutcome } from '../src/runner/batch-outcome.js';
-import { isBatchItemFailuresError, isMalformedBatchResponseError } from '../src/runner/errors.js';
+import { batchOutcome } from '../src/batch-outcome.js';
+import { isBatchItemFailuresError, isMalformedBatchResponseError } from '../src/errors.js';
 
 const records: DynamoDBRecord[] = ['101', '102', '103', '104'].map((SequenceNumber) => ({
   dynamodb: { SequenceNumber },

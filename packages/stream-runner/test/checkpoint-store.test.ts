@@ -6,7 +6,7 @@ import {
   createCheckpointTable,
   DynamoDBCheckpointStore,
   InMemoryCheckpointStore,
-} from '../src/runner/index.js';
+} from '../src/index.js';
 
 const checkpointTable = uniqueId('runner-checkpoints');
 

@@ -2,7 +2,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { type Logger, type Metrics, noMetrics, silentLogger } from '@dynamo-es/event-store';
 import type { DynamoDBStreamHandler } from 'aws-lambda';
-import { type ProjectionLogger, toLogger } from '../observability/logger.js';
 import type { CheckpointStore } from './checkpoint-store.js';
 import { InvalidRunnerOptionsError } from './errors.js';
 import type { FailedBatch } from './failed-batch.js';
@@ -64,7 +63,7 @@ export interface StreamRunnerOptions {
    * Where retried batches and records given up to `onFailure` are reported (`warn`). Default:
    * silent. A logger that throws never stops the runner.
    */
-  readonly logger?: Logger | ProjectionLogger;
+  readonly logger?: Logger;
   /** `RecordsDelivered`, `BatchRetries`, `RecordsSentToOnFailure` (Count). Default: none. */
   readonly metrics?: Metrics;
   /** `context.functionName` given to the handler (default `'dynamo-es-stream-runner'`). */
@@ -149,7 +148,7 @@ export function resolveRunnerOptions(options: StreamRunnerOptions): ResolvedRunn
     onError: logRunnerError,
     metrics: noMetrics,
     ...defined,
-    logger: toLogger(options.logger, silentLogger),
+    logger: options.logger ?? silentLogger,
   } as ResolvedRunnerOptions;
   for (const option of Object.keys(INTEGER_RANGES)) {
     assertInRange(option, (resolved as unknown as Record<string, unknown>)[option]);

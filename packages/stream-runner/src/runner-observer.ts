@@ -1,8 +1,7 @@
 import type { Logger, Metrics } from '@dynamo-es/event-store';
-import { errorFields } from '../observability/batch-summary.js';
-import { safely } from '../observability/logger.js';
 import type { RetryNotice } from './deliver-batch.js';
 import type { FailedBatch } from './failed-batch.js';
+import { errorFields, safely } from './report.js';
 
 /**
  * Reports what a `StreamRunner` does with batches: records delivered, batches retried (`warn`,

@@ -1,3 +1,5 @@
+import { backoffDelay, sleep } from '@dynamo-es/event-store';
+
 /**
  * Sleeps that end early on stop (an `AbortSignal`) or on demand (`wakeAll()`), e.g. so that
  * `waitForCaughtUp()` makes idle shards poll now instead of at the end of their idle backoff.
@@ -30,7 +32,7 @@ export class Wakeup {
 
 /** Sleeps `ms`, or less if `signal` aborts; resolves `false` when aborted. */
 export async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
-  await new Wakeup().sleep(ms, signal);
+  await sleep(ms, signal);
   return !signal.aborted;
 }
 
@@ -75,6 +77,5 @@ export class Slots {
  * and all of it so that shards failing together do not retry in lockstep.
  */
 export function backoffMs(attempt: number, { baseMs, maxMs }: { baseMs: number; maxMs: number }): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+  return Math.round(backoffDelay(Math.max(0, attempt - 1), { baseMs, capMs: maxMs, jitter: [0.5, 1] }));
 }

@@ -1,8 +1,8 @@
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent, DynamoDBStreamHandler } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { invokeHandler } from '../src/runner/invoke-handler.js';
-import { toLambdaAttributeValue, toLambdaRecord } from '../src/runner/lambda-record.js';
+import { invokeHandler } from '../src/invoke-handler.js';
+import { toLambdaAttributeValue, toLambdaRecord } from '../src/lambda-record.js';
 
 const STREAM_ARN = 'arn:aws:dynamodb:eu-west-1:123456789012:table/events/stream/2024-01-01T00:00:00.000';
 

@@ -6,7 +6,7 @@ import {
   isStreamRunnerError,
   StreamRunner,
   type StreamRunnerOptions,
-} from '../src/runner/index.js';
+} from '../src/index.js';
 
 const valid: StreamRunnerOptions = {
   client: { send: async () => ({}) } as unknown as DynamoDBClient,
