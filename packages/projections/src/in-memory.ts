@@ -1,8 +1,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { decodeValue, type EventShape, type StoredEvent } from '@dynamo-es/event-store';
-import { createReadModelContext } from './apply/read-model-context.js';
+import { encodeDocument } from './codec/document-codec.js';
+import { createReadModelContext } from './engine/read-model-context.js';
 import type { Projection } from './projection.js';
-import { encodeDocument } from './storage/document-codec.js';
 
 /**
  * Runs a projection over events in memory, in the order given, and returns its documents: the

@@ -1,5 +1,5 @@
 export type { EventSource } from './apply/types.js';
-export type { DeadLetter } from './dead-letters/dead-letter.js';
+export type { DeadLetter } from './codec/dead-letter-codec.js';
 export { type ListDeadLettersOptions, listDeadLetters } from './dead-letters/list-dead-letters.js';
 export {
   type ReplayDeadLettersOptions,

@@ -66,6 +66,13 @@ export const deadLetterIndexKey = (ref: ProjectionRef): string => scope(ref);
 export const versionKey = (ref: ProjectionRef): ItemKey =>
   key(`${ItemPrefix.Versions}#${ref.name}`, `v#${padVersion(ref.version)}`);
 
+/** Key of one segment's progress in a rebuild of a projection version (where its scan is). */
+export const rebuildSegmentKey = (ref: ProjectionRef, segment: number): ItemKey =>
+  key(`${ItemPrefix.Versions}#${ref.name}`, rebuildSegmentPrefix(ref) + String(segment).padStart(4, '0'));
+
+/** Sort-key prefix of a version's rebuild segments, in its projection's registry partition. */
+export const rebuildSegmentPrefix = (ref: ProjectionRef): string => `r#${padVersion(ref.version)}#`;
+
 /** Key of the pointer telling readers which version of a projection is active. */
 export const activeVersionKey = (name: string): ItemKey => key(`${ItemPrefix.Versions}#${name}`, 'active');
 

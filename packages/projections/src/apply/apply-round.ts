@@ -1,12 +1,12 @@
 import type { StoredEvent } from '@dynamo-es/event-store';
-import { deadLetterSize, describeError, newDeadLetter, putDeadLetter } from '../dead-letters/dead-letter.js';
+import { deadLetterSize, describeError, newDeadLetter, putDeadLetter } from '../codec/dead-letter-codec.js';
+import type { EventLayer } from '../engine/read-model-context.js';
 import { isReplayFailedError, ReplayFailedError, TooManyChangesError } from '../errors.js';
 import type { ProjectionRef } from '../keys.js';
 import type { CheckpointState } from '../storage/checkpoint.js';
 import { mapLimit } from './map-limit.js';
 import { type Plan, planStream } from './plan-stream.js';
 import type { ApplierConfig } from './projection-applier.js';
-import type { EventLayer } from './read-model-context.js';
 import { type ApplyTotals, RoundTally } from './round-tally.js';
 import { type DeliveredEvent, isUndecodable, type StreamJob, type StreamOutcome } from './types.js';
 import { UnitOfWork } from './unit-of-work.js';

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { MAX_TRANSACTION_BYTES, MAX_TRANSACTION_ITEMS } from '@dynamo-es/event-store';
+import { documentItem } from '../codec/document-codec.js';
+import {
+  createReadModelContext,
+  type DocumentChange,
+  type EventLayer,
+} from '../engine/read-model-context.js';
 import { checkpointKey, documentKey, type ItemKey, keyString, type ProjectionRef } from '../keys.js';
 import type { ReadModelContext } from '../projection.js';
 import {
@@ -12,9 +18,7 @@ import {
   INITIAL_CHECKPOINT,
 } from '../storage/checkpoint.js';
 import { revisionCondition } from '../storage/condition.js';
-import { documentItem } from '../storage/document-codec.js';
 import type { Item, ReadModelTable } from '../storage/read-model-table.js';
-import { createReadModelContext, type DocumentChange, type EventLayer } from './read-model-context.js';
 
 /** A document as last read or committed: `rev` undefined means it does not exist. */
 interface BaseDocument {

@@ -4,9 +4,9 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import { type DeadLetter, decodeDeadLetter } from '../codec/dead-letter-codec.js';
 import { DEAD_LETTER_INDEX, deadLetterIndexKey, deadLetterKey, type ProjectionRef } from '../keys.js';
 import { assertProjectionRef } from '../validation.js';
-import { type DeadLetter, decodeDeadLetter } from './dead-letter.js';
 
 /**
  * Options of {@link listDeadLetters}.

@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventShape, Logger, Metrics } from '@dynamo-es/event-store';
 import { ProjectionApplier } from '../apply/projection-applier.js';
 import type { EventSource } from '../apply/types.js';
+import { type DeadLetter, readDeadLetter, resolveDeadLetter } from '../codec/dead-letter-codec.js';
 import { ReplayFailedError } from '../errors.js';
 import type { ProjectionRef } from '../keys.js';
 import { errorFields } from '../observability/batch-summary.js';
@@ -11,7 +12,6 @@ import type { ProjectionObserver } from '../observability/projection-observer.js
 import type { Projection } from '../projection.js';
 import { ReadModelTable } from '../storage/read-model-table.js';
 import { assertProjectionRef } from '../validation.js';
-import { type DeadLetter, readDeadLetter, resolveDeadLetter } from './dead-letter.js';
 import { listDeadLetters } from './list-dead-letters.js';
 import { replaySkippedEvent } from './replay-skipped-event.js';
 

@@ -1,10 +1,10 @@
 import type { StoredEvent } from '@dynamo-es/event-store';
 import type { ProjectionApplier } from '../apply/projection-applier.js';
 import { UnitOfWork } from '../apply/unit-of-work.js';
+import { type DeadLetter, readDeadLetter, resolveDeadLetter } from '../codec/dead-letter-codec.js';
 import { ApplyConflictError, MissingEventsError, ReplayFailedError } from '../errors.js';
 import { backoffDelay, sleep } from '../storage/backoff.js';
 import type { ReadModelTable } from '../storage/read-model-table.js';
-import { type DeadLetter, readDeadLetter, resolveDeadLetter } from './dead-letter.js';
 
 const MAX_ROUNDS = 5;
 

@@ -1,8 +1,8 @@
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { decodeValue, type EventShape } from '@dynamo-es/event-store';
+import { assertDocumentKey, documentIdOf } from '../codec/document-codec.js';
 import { documentKey, documentKeyPrefix, type ProjectionRef } from '../keys.js';
 import type { Projection } from '../projection.js';
-import { assertDocumentKey, documentIdOf } from '../storage/document-codec.js';
 import { ReadModelTable } from '../storage/read-model-table.js';
 import { activeVersion } from '../versions/active-version.js';
 

@@ -1,8 +1,8 @@
 import type { StoredEvent } from '@dynamo-es/event-store';
 import { eventsToApply } from '../apply/gap-fill.js';
-import { createReadModelContext } from '../apply/read-model-context.js';
 import { type DeliveredEvent, type EventSource, isUndecodable } from '../apply/types.js';
-import { newDeadLetter } from '../dead-letters/dead-letter.js';
+import { newDeadLetter } from '../codec/dead-letter-codec.js';
+import { createReadModelContext } from '../engine/read-model-context.js';
 import type { ProjectionRef } from '../keys.js';
 import type { ProjectionObserver } from '../observability/projection-observer.js';
 import type { Projection } from '../projection.js';

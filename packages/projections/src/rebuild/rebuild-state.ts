@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { AttributeValue, WriteRequest } from '@aws-sdk/client-dynamodb';
-import type { DocumentChange, EventLayer } from '../apply/read-model-context.js';
-import { type DeadLetter, deadLetterItem } from '../dead-letters/dead-letter.js';
+import { type DeadLetter, deadLetterItem } from '../codec/dead-letter-codec.js';
+import { documentItem } from '../codec/document-codec.js';
+import type { DocumentChange, EventLayer } from '../engine/read-model-context.js';
 import { documentKey, type ProjectionRef } from '../keys.js';
 import { type CheckpointState, checkpointItem, INITIAL_CHECKPOINT } from '../storage/checkpoint.js';
-import { documentItem } from '../storage/document-codec.js';
 import type { ReadModelTable } from '../storage/read-model-table.js';
 
 /**

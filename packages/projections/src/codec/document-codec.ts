@@ -13,6 +13,13 @@ export interface EncodedDocument {
 const MAX_DOCUMENT_KEY_BYTES = 1024;
 // Attribute names and fixed-size values of a document item: pk, sk ("doc"), doc, rev (16), at (24).
 const ITEM_OVERHEAD = 2 + 2 + 3 + 3 + 3 + 16 + 2 + 24;
+/**
+ * Room kept in every document item for a checkpoint (a stream's own document holds its stream's:
+ * names, a stream id of up to 1 KB, a last error of up to 1,000 characters).
+ */
+export const CHECKPOINT_RESERVE_BYTES = 6 * 1024;
+/** The largest document item: DynamoDB's 400 KB less the room for a checkpoint. */
+export const MAX_DOCUMENT_ITEM_BYTES = MAX_ITEM_BYTES - CHECKPOINT_RESERVE_BYTES;
 
 /** Throws unless `key` can name a document. */
 export function assertDocumentKey(key: unknown): asserts key is string {
@@ -29,7 +36,7 @@ export function assertDocumentKey(key: unknown): asserts key is string {
 
 /**
  * Encodes a document with the event store's value codec (exact round trip or an error), and
- * checks that its item stays under 400 KB.
+ * checks that its item stays under 400 KB with room for a checkpoint ({@link MAX_DOCUMENT_ITEM_BYTES}).
  */
 export function encodeDocument(ref: ProjectionRef, key: string, document: unknown): EncodedDocument {
   if (document === undefined)
@@ -43,8 +50,8 @@ export function encodeDocument(ref: ProjectionRef, key: string, document: unknow
   }
   const pk = documentKey(ref, key).pk?.S ?? '';
   const size = ITEM_OVERHEAD + Buffer.byteLength(pk, 'utf8') + encoded.size;
-  if (size > MAX_ITEM_BYTES)
-    throw new DocumentTooLargeError({ key, sizeBytes: size, limitBytes: MAX_ITEM_BYTES });
+  if (size > MAX_DOCUMENT_ITEM_BYTES)
+    throw new DocumentTooLargeError({ key, sizeBytes: size, limitBytes: MAX_DOCUMENT_ITEM_BYTES });
   return { value: encoded.value, size };
 }
 

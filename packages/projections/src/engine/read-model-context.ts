@@ -1,9 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { decodeValue } from '@dynamo-es/event-store';
+import { assertDocumentKey, type EncodedDocument, encodeDocument } from '../codec/document-codec.js';
 import { ContextClosedError } from '../errors.js';
 import type { ProjectionRef } from '../keys.js';
 import type { ReadModelContext } from '../projection.js';
-import { assertDocumentKey, type EncodedDocument, encodeDocument } from '../storage/document-codec.js';
 
 /** A document change: the new encoded document, or `null` for a deletion. */
 export type DocumentChange = EncodedDocument | null;

@@ -1,0 +1,239 @@
+import { randomBytes } from 'node:crypto';
+import type { AttributeValue, WriteRequest } from '@aws-sdk/client-dynamodb';
+import { checkpointAttributes, decodeCheckpoint } from '../codec/checkpoint-codec.js';
+import { deadLetterItem } from '../codec/dead-letter-codec.js';
+import type { DocumentState, StreamStep, WriteBudget } from '../engine/apply-stream.js';
+import { type CheckpointState, INITIAL_CHECKPOINT } from '../engine/checkpoint.js';
+import type { DocumentChange } from '../engine/read-model-context.js';
+import { InvalidProjectionError } from '../errors.js';
+import { checkpointKey, documentKey, type ItemKey, keyString } from '../keys.js';
+import type { Projection } from '../projection.js';
+import { BatchLoader } from '../table/batch-loader.js';
+import type { Item, ReadModelTable } from '../table/read-model-table.js';
+
+const UNLIMITED: WriteBudget = { items: 0, bytes: 0, fits: true };
+
+/** How a {@link BulkState} starts and what it may write. */
+export interface BulkStateOptions {
+  /** Documents kept in memory; more are evicted after a flush and read back when needed. */
+  readonly maxCachedDocuments: number;
+  /**
+   * The version holds nothing yet for these streams and documents (a new rebuild): a document or
+   * checkpoint not in memory does not exist, no read needed. False on resume: read them back.
+   */
+  readonly fresh: boolean;
+  /** A rebuild split over processes: handlers may only write each stream's own document. */
+  readonly ownDocumentsOnly: boolean;
+}
+
+interface Tracked {
+  readonly state: CheckpointState;
+  /** Revision of the checkpoint item as written (0: none); own documents get a new random one. */
+  readonly rev: number;
+}
+
+/**
+ * The bulk backend of the apply engine (rebuilds): the read model held in memory and written back
+ * with `BatchWriteItem` (unprocessed items retried, never dropped). While a rebuild owns its
+ * version, live handlers only mark streams, so nobody else writes it and no condition is needed;
+ * each document is written once per flush, however many events changed it.
+ */
+export class BulkState {
+  readonly #table: ReadModelTable;
+  readonly #projection: Projection;
+  readonly #options: BulkStateOptions;
+  readonly #loader: BatchLoader;
+  /** Documents in memory, least recently used first; `null`: known not to exist. */
+  readonly #documents = new Map<string, AttributeValue | null>();
+  readonly #dirty = new Map<string, DocumentChange>();
+  readonly #checkpoints = new Map<string, Tracked>();
+  /** With `streamDocument`: the stream whose own document each key is. */
+  readonly #ownerOf = new Map<string, string>();
+  readonly #evicted = new Set<string>();
+  readonly #dirtyCheckpoints = new Set<string>();
+  #deadLetters: Item[] = [];
+  documentsWritten = 0;
+
+  constructor(table: ReadModelTable, projection: Projection, options: BulkStateOptions) {
+    this.#table = table;
+    this.#projection = projection;
+    this.#options = options;
+    this.#loader = new BatchLoader((keys) => table.batchGet(keys));
+  }
+
+  get pendingWrites(): number {
+    return this.#dirty.size + this.#dirtyCheckpoints.size + this.#deadLetters.length;
+  }
+
+  /** Streams seen (with a checkpoint in memory). */
+  get streams(): number {
+    return this.#checkpoints.size;
+  }
+
+  /**
+   * Makes the checkpoints of `streamIds` (and, with `streamDocument`, their own documents, which
+   * hold them) present in memory before their events are applied: nothing to read for a fresh
+   * version, else one `BatchGetItem` round of what is not in memory.
+   */
+  async prepare(streamIds: readonly string[]): Promise<void> {
+    const own = this.#projection.streamDocument;
+    const unseen = [...new Set(streamIds)].filter((id) => !this.#checkpoints.has(id));
+    const reads = new Map<string, ItemKey>();
+    for (const id of unseen) {
+      if (own) {
+        const key = own(id);
+        this.#ownerOf.set(key, id);
+        if (!this.#options.fresh || this.#evicted.has(key))
+          reads.set(key, documentKey(this.#projection, key));
+      } else if (!this.#options.fresh) reads.set(id, checkpointKey(this.#projection, id));
+    }
+    // Own documents evicted since their stream was seen: their checkpoint goes back with them.
+    if (own) {
+      for (const id of new Set(streamIds)) {
+        const key = own(id);
+        if (this.#evicted.has(key)) reads.set(key, documentKey(this.#projection, key));
+      }
+    }
+    const items = reads.size > 0 ? await this.#table.batchGet([...reads.values()]) : new Map<string, Item>();
+    for (const id of unseen) {
+      const key = own ? own(id) : id;
+      const itemKey = reads.get(key);
+      const item = itemKey === undefined ? undefined : items.get(keyString(itemKey));
+      const decoded = decodeCheckpoint(own ? 'embedded' : 'item', item);
+      this.#checkpoints.set(id, {
+        state: decoded?.state ?? INITIAL_CHECKPOINT,
+        rev: Number(item?.rev?.N ?? 0),
+      });
+    }
+    if (!own) return;
+    for (const [key, itemKey] of reads) {
+      this.#evicted.delete(key);
+      this.#documents.set(key, items.get(keyString(itemKey))?.doc ?? null);
+    }
+  }
+
+  checkpoint(streamId: string): CheckpointState {
+    return this.#checkpoints.get(streamId)?.state ?? INITIAL_CHECKPOINT;
+  }
+
+  /** The state as `applyStream` sees it: no write limit (nothing is a transaction). */
+  view(): DocumentState {
+    return { read: (key) => this.#read(key), budget: () => UNLIMITED };
+  }
+
+  async #read(key: string): Promise<AttributeValue | undefined> {
+    const cached = this.#documents.get(key);
+    if (cached !== undefined) {
+      // Re-inserting keeps the map in least-recently-used order for eviction.
+      this.#documents.delete(key);
+      this.#documents.set(key, cached);
+      return cached ?? undefined;
+    }
+    if (this.#options.fresh && !this.#evicted.has(key)) return undefined;
+    const item = await this.#loader.load(documentKey(this.#projection, key));
+    this.#evicted.delete(key);
+    this.#documents.set(key, item?.doc ?? null);
+    return item?.doc;
+  }
+
+  /** Takes a step's changes, checkpoint and dead letters into memory (written at the next flush). */
+  merge(step: StreamStep): void {
+    const own = this.#projection.streamDocument?.(step.streamId);
+    for (const [key, change] of step.changes) {
+      if (this.#options.ownDocumentsOnly && key !== own) {
+        throw new InvalidProjectionError(
+          'only',
+          `a rebuild split over processes can only write each stream's own document (streamDocument); ` +
+            `an event of "${step.streamId}" wrote "${key}"`,
+        );
+      }
+      this.#documents.delete(key);
+      this.#documents.set(key, change?.value ?? null);
+      this.#dirty.set(key, change);
+    }
+    if (step.checkpoint !== undefined) {
+      const rev = this.#checkpoints.get(step.streamId)?.rev ?? 0;
+      this.#checkpoints.set(step.streamId, { state: step.checkpoint, rev });
+      this.#dirtyCheckpoints.add(step.streamId);
+    }
+    for (const { letter } of step.deadLetters)
+      this.#deadLetters.push(deadLetterItem(this.#projection, letter));
+  }
+
+  /** The writes of everything pending, then forgets it as pending (see {@link flush}). */
+  takeWrites(now: string): WriteRequest[] {
+    const requests: WriteRequest[] = [];
+    const own = this.#projection.streamDocument;
+    // An own document changed keeps its stream's checkpoint, written or not.
+    if (own)
+      for (const key of this.#dirty.keys()) {
+        const holder = this.#ownerOf.get(key);
+        if (holder !== undefined) this.#dirtyCheckpoints.add(holder);
+      }
+    for (const [key, change] of this.#dirty) {
+      if (this.#ownerOf.has(key)) continue;
+      requests.push(
+        change
+          ? { PutRequest: { Item: this.#documentItem(key, change.value, undefined, now) } }
+          : { DeleteRequest: { Key: documentKey(this.#projection, key) } },
+      );
+    }
+    for (const id of this.#dirtyCheckpoints) {
+      const tracked = this.#checkpoints.get(id) as Tracked;
+      if (own) {
+        const key = own(id);
+        const value = this.#dirty.has(key) ? this.#dirty.get(key)?.value : this.#documents.get(key);
+        requests.push({
+          PutRequest: { Item: this.#documentItem(key, value ?? undefined, { id, tracked }, now) },
+        });
+      } else {
+        const rev = tracked.rev + 1;
+        this.#checkpoints.set(id, { state: tracked.state, rev });
+        const Item = {
+          ...checkpointKey(this.#projection, id),
+          ...checkpointAttributes('item', id, tracked.state),
+          rev: { N: String(rev) },
+          at: { S: now },
+        };
+        requests.push({ PutRequest: { Item } });
+      }
+    }
+    for (const Item of this.#deadLetters) requests.push({ PutRequest: { Item } });
+    this.documentsWritten += this.#dirty.size;
+    this.#dirty.clear();
+    this.#dirtyCheckpoints.clear();
+    this.#deadLetters = [];
+    return requests;
+  }
+
+  #documentItem(
+    key: string,
+    value: AttributeValue | undefined,
+    checkpoint: { id: string; tracked: Tracked } | undefined,
+    now: string,
+  ): Item {
+    return {
+      ...documentKey(this.#projection, key),
+      ...(value === undefined ? {} : { doc: value }),
+      rev: { S: randomBytes(12).toString('base64url') },
+      at: { S: now },
+      ...(checkpoint ? checkpointAttributes('embedded', checkpoint.id, checkpoint.tracked.state) : {}),
+    };
+  }
+
+  /** Writes every pending change with `BatchWriteItem`, then evicts beyond the memory bound. */
+  async flush(now: string): Promise<void> {
+    await this.#table.batchWrite(this.takeWrites(now));
+    this.evict();
+  }
+
+  /** Forgets the least recently used documents beyond `maxCachedDocuments` (they are written). */
+  evict(): void {
+    for (const key of this.#documents.keys()) {
+      if (this.#documents.size <= this.#options.maxCachedDocuments) return;
+      if (this.#dirty.has(key)) continue;
+      if (this.#documents.get(key) !== null) this.#evicted.add(key);
+      this.#documents.delete(key);
+    }
+  }
+}
