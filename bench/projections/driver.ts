@@ -1,11 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventStore } from '@dynamo-es/event-store';
 import {
-  createStreamHandler,
   defineProjection,
   type Projection,
   type ProjectionStreamHandler,
-  rebuildProjection,
+  ReadModels,
 } from '@dynamo-es/projections';
 import { ulid } from 'ulid';
 import { type Balance, type Deposited, type Statement, statementKey, TOTALS_KEY } from './workload.js';
@@ -16,7 +15,7 @@ const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {
 const unique = (name: string) => `bench-${name}-${ulid().toLowerCase()}`;
 
 /** Whether the package can keep a stream's checkpoint inside its document. */
-export const SUPPORTS_STREAM_DOCUMENT = false;
+export const SUPPORTS_STREAM_DOCUMENT = true;
 
 const addDeposit = (doc: Balance | undefined, amount: number): Balance => ({
   balance: (doc?.balance ?? 0) + amount,
@@ -28,6 +27,7 @@ export function balances(options: { prefetch?: boolean; streamDocument?: boolean
   return defineProjection<Deposited, Balance>({
     name: unique('balances'),
     ...(options.prefetch ? { prefetch: (event) => event.streamId } : {}),
+    ...(options.streamDocument ? { streamDocument: (streamId) => streamId } : {}),
     handlers: {
       Deposited: async (event, ctx) => {
         await ctx.update(event.streamId, (doc) => addDeposit(doc, event.data.amount));
@@ -64,9 +64,10 @@ export function totals(): Projection {
 }
 
 /** A balance per stream and the shared totals, in one projection. */
-export function ledger(_options: { streamDocument?: boolean } = {}): Projection {
+export function ledger(options: { streamDocument?: boolean } = {}): Projection {
   return defineProjection<Deposited, Balance>({
     name: unique('ledger'),
+    ...(options.streamDocument ? { streamDocument: (streamId) => streamId } : {}),
     handlers: {
       Deposited: async (event, ctx) => {
         await ctx.update(event.streamId, (doc) => addDeposit(doc, event.data.amount));
@@ -76,19 +77,21 @@ export function ledger(_options: { streamDocument?: boolean } = {}): Projection 
   }) as Projection;
 }
 
+const readModels = (client: DynamoDBClient, tables: { events: string; readModels: string }) =>
+  new ReadModels({
+    client,
+    eventStore: new EventStore({ client, tableName: tables.events }),
+    tableName: tables.readModels,
+    logger: silent,
+  });
+
 /** The Lambda handler of `projections` on `client`. */
 export function streamHandler(
   client: DynamoDBClient,
   tables: { events: string; readModels: string },
   projections: readonly Projection[],
 ): ProjectionStreamHandler {
-  return createStreamHandler({
-    projections,
-    client,
-    eventStore: new EventStore({ client, tableName: tables.events }),
-    readModelTable: tables.readModels,
-    logger: silent,
-  });
+  return readModels(client, tables).streamHandler(projections);
 }
 
 /** A full rebuild of `projection` into its version. */
@@ -98,12 +101,5 @@ export async function rebuild(
   projection: Projection,
   segments: number,
 ): Promise<{ events: number; streams: number; documentsWritten: number; durationMs: number }> {
-  return rebuildProjection({
-    projection,
-    eventStore: new EventStore({ client, tableName: tables.events }),
-    client,
-    readModelTable: tables.readModels,
-    segments,
-    logger: silent,
-  });
+  return readModels(client, tables).rebuild(projection, { segments });
 }

@@ -2,7 +2,7 @@ import { EventStore, type Logger, type Metrics, type MetricUnit } from '@dynamo-
 import type { DynamoDBRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testClient, uniqueId } from '../../../test/support/dynamodb.js';
-import { createStreamHandler, rebuildProjection, replayDeadLetters } from '../src/index.js';
+import { ReadModels } from '../src/index.js';
 import { type BankEvent, bankProjection, createTables } from './support/bank.js';
 import { eventItems, toStreamRecord } from './support/stream-records.js';
 
@@ -85,15 +85,13 @@ function handlerFor(options: {
   viaStore?: boolean;
 }) {
   const { observed, projection, store } = options;
-  return createStreamHandler({
-    projections: [projection],
+  return new ReadModels({
     client,
     eventStore: store,
-    readModelTable: tables.readModelTable,
-    maxAttempts: 2,
+    tableName: tables.readModelTable,
     now: () => new Date(RECORDED_AT.getTime() + 1_500),
     ...(options.viaStore ? {} : { logger: observed.logger, metrics: observed.sink }),
-  });
+  }).streamHandler([projection], { maxAttempts: 2 });
 }
 
 describe('stream handler hooks', () => {
@@ -243,14 +241,13 @@ describe('stream handler hooks', () => {
     const broken = () => {
       throw new Error('sink down');
     };
-    const handler = createStreamHandler({
-      projections: [projection],
+    const handler = new ReadModels({
       client,
       eventStore: store,
-      readModelTable: tables.readModelTable,
+      tableName: tables.readModelTable,
       logger: { debug: broken, info: broken, warn: broken, error: broken },
       metrics: { record: broken },
-    });
+    }).streamHandler([projection]);
 
     expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
   });
@@ -277,9 +274,15 @@ describe('rebuild and replay hooks', () => {
         expectedVersion: 'no-stream',
       },
     );
-    const common = { projection, client, eventStore: store, readModelTable: own.readModelTable };
+    const readModels = new ReadModels({
+      client,
+      eventStore: store,
+      tableName: own.readModelTable,
+      logger: observed.logger,
+      metrics: observed.sink,
+    });
 
-    await rebuildProjection({ ...common, logger: observed.logger, metrics: observed.sink });
+    await readModels.rebuild(projection);
     expect(observed.line('rebuild started')[0]).toMatchObject({
       level: 'info',
       attributes: { projection: projection.name },
@@ -300,7 +303,7 @@ describe('rebuild and replay hooks', () => {
     });
 
     state.broken = false;
-    await replayDeadLetters({ ...common, logger: observed.logger, metrics: observed.sink });
+    await readModels.deadLetters.replay(projection);
     expect(observed.line('dead letters replayed')[0]).toMatchObject({
       level: 'info',
       attributes: { projection: projection.name, replayed: 1, failed: 0 },

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SnapshotErrorContext } from '@dynamo-es/aggregate';
 import { EventStore, type Logger, type Metrics, SnapshotStore } from '@dynamo-es/event-store';
-import { consoleLogger, createStreamHandler, type ProjectionStreamHandler } from '@dynamo-es/projections';
+import { consoleLogger, type ProjectionStreamHandler, ReadModels } from '@dynamo-es/projections';
 import { Bank } from '../application/bank.js';
 import { BankQueries } from '../projections/bank-queries.js';
 import { bankProjections } from '../projections/index.js';
@@ -46,7 +46,7 @@ export function createBankApp(options: BankAppOptions): BankApp {
   return {
     store,
     bank: new Bank({ store, snapshots }),
-    queries: new BankQueries({ client, tableName: tables.readModels }),
+    queries: new BankQueries(new ReadModels({ client, eventStore: store, tableName: tables.readModels })),
   };
 }
 
@@ -64,11 +64,10 @@ export function createBankProjectionHandler(options: {
   readonly logger?: Logger;
 }): ProjectionStreamHandler {
   const { client, tables, logger } = options;
-  return createStreamHandler({
-    projections: bankProjections,
+  return new ReadModels({
     client,
     eventStore: new EventStore({ client, tableName: tables.events }),
-    readModelTable: tables.readModels,
+    tableName: tables.readModels,
     logger: logger ?? consoleLogger,
-  });
+  }).streamHandler(bankProjections);
 }

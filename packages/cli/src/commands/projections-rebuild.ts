@@ -1,5 +1,4 @@
-import { EventStore } from '@dynamo-es/event-store';
-import { type RebuildResult, rebuildProjection, switchProjectionVersion } from '@dynamo-es/projections';
+import type { RebuildResult } from '@dynamo-es/projections';
 import { type Command, Option } from 'commander';
 import { CommandFailedError } from '../errors.js';
 import { type CliIo, printLine } from '../io.js';
@@ -8,7 +7,7 @@ import { formatCount, formatDuration, formatRate, plural, toJson } from '../outp
 import { createRebuildProgressBar } from '../output/progress.js';
 import { CliLogger } from '../projections/cli-logger.js';
 import { loadProjections, pickProjection } from '../projections/load-projections.js';
-import { type Session, sessionAction } from '../session.js';
+import { readModelsOf, type Session, sessionAction } from '../session.js';
 import { requireTables, TableKind } from '../tables.js';
 
 interface RebuildOptions {
@@ -64,12 +63,11 @@ async function rebuild(session: Session<RebuildOptions>, name: string): Promise<
   ]);
   const loaded = await loadProjections(options.projections, io.cwd);
   const projection = pickProjection(loaded, name, options.version);
-  const eventStore = new EventStore({
-    client,
-    tableName: tables.events,
-    ...(loaded.upcasters ? { upcasters: loaded.upcasters } : {}),
-  });
   const logger = new CliLogger(io);
+  const readModels = readModelsOf(session, {
+    ...(loaded.upcasters ? { upcasters: loaded.upcasters } : {}),
+    logger,
+  });
   const showBar = options.progress && !options.json;
   const bar = createRebuildProgressBar(
     io,
@@ -83,14 +81,9 @@ async function rebuild(session: Session<RebuildOptions>, name: string): Promise<
   if (showBar) logger.hold();
   let result: RebuildResult;
   try {
-    result = await rebuildProjection({
-      projection,
-      eventStore,
-      client,
-      readModelTable: tables['read-models'],
+    result = await readModels.rebuild(projection, {
       ...(options.segments === undefined ? {} : { segments: options.segments }),
       onProgress: (progress) => bar.update(progress),
-      logger,
     });
   } finally {
     bar.stop();
@@ -98,12 +91,7 @@ async function rebuild(session: Session<RebuildOptions>, name: string): Promise<
   }
   const switched = options.switch === true && result.deadLetters === 0;
   if (switched) {
-    await switchProjectionVersion({
-      client,
-      tableName: tables['read-models'],
-      projection: result.projection,
-      version: result.version,
-    });
+    await readModels.versions.switch({ name: result.projection, version: result.version });
   }
   if (options.json) printLine(io, toJson({ ...result, switched }));
   else printSummary(io, result, switched);

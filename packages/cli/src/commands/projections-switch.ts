@@ -1,8 +1,7 @@
-import { switchProjectionVersion } from '@dynamo-es/projections';
 import type { Command } from 'commander';
 import { type CliIo, printLine } from '../io.js';
 import { integerAtLeast, tableOption } from '../options.js';
-import { type Session, sessionAction } from '../session.js';
+import { readModelsOf, type Session, sessionAction } from '../session.js';
 import { requireTables, TableKind } from '../tables.js';
 
 /** `dynamo-es projections switch <name> <version>`: points readers at another version. */
@@ -25,6 +24,6 @@ export function registerProjectionsSwitchCommand(projections: Command, io: CliIo
 async function switchVersion(session: Session<object>, name: string, version: number): Promise<void> {
   const tableName = session.tables['read-models'];
   await requireTables(session.client, [{ kind: TableKind.ReadModels, tableName }]);
-  await switchProjectionVersion({ client: session.client, tableName, projection: name, version });
+  await readModelsOf(session).versions.switch({ name, version });
   printLine(session.io, `Readers of ${name} now read version ${version}.`);
 }

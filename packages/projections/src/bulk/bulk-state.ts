@@ -77,28 +77,16 @@ export class BulkState {
    */
   async prepare(streamIds: readonly string[]): Promise<void> {
     const own = this.#projection.streamDocument;
-    const unseen = [...new Set(streamIds)].filter((id) => !this.#checkpoints.has(id));
-    const reads = new Map<string, ItemKey>();
-    for (const id of unseen) {
-      if (own) {
-        const key = own(id);
-        this.#ownerOf.set(key, id);
-        if (!this.#options.fresh || this.#evicted.has(key))
-          reads.set(key, documentKey(this.#projection, key));
-      } else if (!this.#options.fresh) reads.set(id, checkpointKey(this.#projection, id));
-    }
-    // Own documents evicted since their stream was seen: their checkpoint goes back with them.
-    if (own) {
-      for (const id of new Set(streamIds)) {
-        const key = own(id);
-        if (this.#evicted.has(key)) reads.set(key, documentKey(this.#projection, key));
-      }
-    }
+    const ids = [...new Set(streamIds)];
+    const unseen = ids.filter((id) => !this.#checkpoints.has(id));
+    const reads = own ? this.#ownDocumentReads(ids, unseen, own) : this.#checkpointReads(unseen);
     const items = reads.size > 0 ? await this.#table.batchGet([...reads.values()]) : new Map<string, Item>();
-    for (const id of unseen) {
-      const key = own ? own(id) : id;
+    const found = (key: string) => {
       const itemKey = reads.get(key);
-      const item = itemKey === undefined ? undefined : items.get(keyString(itemKey));
+      return itemKey === undefined ? undefined : items.get(keyString(itemKey));
+    };
+    for (const id of unseen) {
+      const item = found(own ? own(id) : id);
       const decoded = decodeCheckpoint(own ? 'embedded' : 'item', item);
       this.#checkpoints.set(id, {
         state: decoded?.state ?? INITIAL_CHECKPOINT,
@@ -106,10 +94,27 @@ export class BulkState {
       });
     }
     if (!own) return;
-    for (const [key, itemKey] of reads) {
+    for (const key of reads.keys()) {
       this.#evicted.delete(key);
-      this.#documents.set(key, items.get(keyString(itemKey))?.doc ?? null);
+      this.#documents.set(key, found(key)?.doc ?? null);
     }
+  }
+
+  /** Own documents to read: of streams not seen yet (unless fresh), and evicted ones (their checkpoint goes with them). */
+  #ownDocumentReads(ids: readonly string[], unseen: readonly string[], own: (streamId: string) => string) {
+    const reads = new Map<string, ItemKey>();
+    for (const id of unseen) this.#ownerOf.set(own(id), id);
+    for (const id of ids) {
+      const key = own(id);
+      const needed = this.#evicted.has(key) || (!this.#options.fresh && unseen.includes(id));
+      if (needed) reads.set(key, documentKey(this.#projection, key));
+    }
+    return reads;
+  }
+
+  #checkpointReads(unseen: readonly string[]) {
+    if (this.#options.fresh) return new Map<string, ItemKey>();
+    return new Map(unseen.map((id) => [id, checkpointKey(this.#projection, id)]));
   }
 
   checkpoint(streamId: string): CheckpointState {

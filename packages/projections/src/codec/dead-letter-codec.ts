@@ -1,7 +1,6 @@
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { deadLetterIndexKey, deadLetterKey, type ProjectionRef, padVersion } from '../keys.js';
 import type { PoisonEventPolicy } from '../projection.js';
-import type { ReadModelTable } from '../storage/read-model-table.js';
 
 /**
  * An event a projection gave up on after its retries, kept for inspection and replay.
@@ -153,13 +152,3 @@ export function resolveDeadLetter(
 /** Approximate size of a dead-letter item, for the transaction's 4 MB budget. */
 export const deadLetterSize = (letter: DeadLetter): number =>
   400 + 3 * letter.streamId.length + letter.error.message.length + (letter.error.stack?.length ?? 0);
-
-/** Reads one dead letter, strongly consistent. */
-export async function readDeadLetter(
-  table: ReadModelTable,
-  ref: ProjectionRef,
-  letter: Pick<DeadLetter, 'streamId' | 'version'>,
-): Promise<DeadLetter | undefined> {
-  const item = await table.get(deadLetterKey(ref, letter.streamId, letter.version));
-  return item ? decodeDeadLetter(item) : undefined;
-}

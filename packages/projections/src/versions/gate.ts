@@ -1,7 +1,7 @@
 import type { ProjectionRef } from '../keys.js';
-import type { ReadModelTable } from '../storage/read-model-table.js';
-import { markPending } from './pending-markers.js';
-import { readVersion, registerVersion } from './registry.js';
+import type { ReadModelTable } from '../table/read-model-table.js';
+import { markPending } from './pending-streams.js';
+import { readVersion, registerVersion } from './version-registry.js';
 
 const MAX_MARK_ATTEMPTS = 5;
 
@@ -21,10 +21,7 @@ export class VersionGate {
     this.#now = now;
   }
 
-  /**
-   * `apply` when events should be applied; `marked` when the streams were marked for the
-   * rebuild's catch-up instead.
-   */
+  /** `apply` when events should be applied; `marked` when the streams were marked for the rebuild's catch-up. */
   async admit(ref: ProjectionRef, streamIds: readonly string[]): Promise<'apply' | 'marked'> {
     const id = `${ref.name}#${ref.version}`;
     for (let attempt = 0; attempt < MAX_MARK_ATTEMPTS; attempt++) {
