@@ -29,10 +29,13 @@ const projectionsBenchmark: Benchmark = async (context) => {
     console.error(`projections bench: ${name} took ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return result;
   };
+  // BENCH_PROJECTIONS=three,shapes,rebuild (the default: all) runs some of the tables.
+  const only = new Set((process.env.BENCH_PROJECTIONS ?? 'three,shapes,rebuild').split(','));
   const tables: BenchTable[] = [];
-  tables.push(await step('three projections', () => threeProjectionsTable(context, live)));
-  tables.push(await step('shapes', () => shapesTable(context, live)));
-  tables.push(await step('rebuild', () => rebuildTable(context, rebuilt)));
+  if (only.has('three'))
+    tables.push(await step('three projections', () => threeProjectionsTable(context, live)));
+  if (only.has('shapes')) tables.push(await step('shapes', () => shapesTable(context, live)));
+  if (only.has('rebuild')) tables.push(await step('rebuild', () => rebuildTable(context, rebuilt)));
   return tables;
 };
 

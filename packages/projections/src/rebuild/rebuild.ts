@@ -46,6 +46,8 @@ export interface RebuildOptions {
   readonly maxCachedDocuments?: number;
   /** Strongly consistent scan (default true; false halves the read cost). */
   readonly consistentScan?: boolean;
+  /** Items per scan page (the `Scan`'s `Limit`; default: pages of 1 MB). */
+  readonly pageSize?: number;
   /** Called after every applied batch of events (at most 200 events each). */
   readonly onProgress?: (progress: RebuildProgress) => void;
 }
@@ -177,6 +179,7 @@ export async function rebuild(
       return startKey ? { segment, startKey } : { segment };
     }),
     consistentRead: options.consistentScan ?? true,
+    ...(options.pageSize === undefined ? {} : { limit: positive(options.pageSize, 1, 'pageSize') }),
     ...(options.signal ? { signal: options.signal } : {}),
     // One page at a time through the handlers (streams share documents); the other segments'
     // scans keep running meanwhile.

@@ -20,6 +20,8 @@ export async function scanSegments(options: {
   readonly totalSegments: number;
   readonly segments: readonly { readonly segment: number; readonly startKey?: Key }[];
   readonly consistentRead: boolean;
+  /** Items per page (`Limit`); default: pages of 1 MB. */
+  readonly limit?: number;
   readonly signal?: AbortSignal;
   readonly onPage: (page: ScannedPage) => Promise<void>;
 }): Promise<void> {
@@ -35,6 +37,7 @@ export async function scanSegments(options: {
           Segment: segment,
           TotalSegments: options.totalSegments,
           ConsistentRead: options.consistentRead,
+          ...(options.limit === undefined ? {} : { Limit: options.limit }),
           ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
         }),
       );
