@@ -10,8 +10,11 @@ import { checkpointKey, documentKey, type ItemKey, keyString } from '../keys.js'
 import type { Projection } from '../projection.js';
 import { BatchLoader } from '../table/batch-loader.js';
 import type { Item, ReadModelTable } from '../table/read-model-table.js';
+import { type JournalEntry, writeJournal } from './journal.js';
 
 const UNLIMITED: WriteBudget = { items: 0, bytes: 0, fits: true };
+
+const keyOf = (item: Item): ItemKey => ({ pk: item.pk as AttributeValue, sk: item.sk as AttributeValue });
 
 /** How a {@link BulkState} starts and what it may write. */
 export interface BulkStateOptions {
@@ -50,6 +53,8 @@ export class BulkState {
   /** With `streamDocument`: the stream whose own document each key is. */
   readonly #ownerOf = new Map<string, string>();
   readonly #evicted = new Set<string>();
+  /** Items this run wrote: on a fresh version, every other item is known not to exist. */
+  readonly #flushed = new Set<string>();
   readonly #dirtyCheckpoints = new Set<string>();
   #deadLetters: Item[] = [];
   documentsWritten = 0;
@@ -226,10 +231,32 @@ export class BulkState {
     };
   }
 
-  /** Writes every pending change with `BatchWriteItem`, then evicts beyond the memory bound. */
-  async flush(now: string): Promise<void> {
-    await this.#table.batchWrite(this.takeWrites(now));
+  /**
+   * Writes every pending change with `BatchWriteItem`, then evicts beyond the memory bound. With
+   * `journal`, it first records what each of those items was (read back unless known absent), so
+   * that a crash during the flush can be undone (see `restoreJournal`); the entries are returned, to
+   * be dropped once the positions the flush covers are saved.
+   */
+  async flush(
+    now: string,
+    journal?: { readonly runId: string; readonly generation: number },
+  ): Promise<JournalEntry[]> {
+    const requests = this.takeWrites(now);
+    const keys = requests.map(
+      (request): ItemKey =>
+        request.PutRequest ? keyOf(request.PutRequest.Item ?? {}) : (request.DeleteRequest?.Key ?? {}),
+    );
+    let entries: JournalEntry[] = [];
+    if (journal && keys.length > 0) {
+      const unknown = keys.filter((key) => !this.#options.fresh || this.#flushed.has(keyString(key)));
+      const before = unknown.length > 0 ? await this.#table.batchGet(unknown) : new Map<string, Item>();
+      entries = keys.map((key) => ({ key, before: before.get(keyString(key)) }));
+      await writeJournal(this.#table, this.#projection, journal.runId, journal.generation, entries);
+    }
+    await this.#table.batchWrite(requests);
+    for (const key of keys) this.#flushed.add(keyString(key));
     this.evict();
+    return entries;
   }
 
   /** Forgets the least recently used documents beyond `maxCachedDocuments` (they are written). */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isConditionalCheckFailure } from '@dynamo-es/event-store';
 import { applyBulk } from '../bulk/apply-bulk.js';
 import { BulkState } from '../bulk/bulk-state.js';
+import { dropJournal } from '../bulk/journal.js';
 import { type DeliveredEvent, decodeEvent } from '../engine/delivered-event.js';
 import { EventReader } from '../engine/event-reader.js';
 import { InvalidProjectionError, ProjectionVersionExistsError, RebuildInterruptedError } from '../errors.js';
@@ -16,7 +17,13 @@ import { catchUp } from './catch-up.js';
 import { Mutex } from './mutex.js';
 import { RebuildReporter } from './rebuild-reporter.js';
 import { scanSegments } from './scan-segments.js';
-import { claimSegments, listSegments, type SegmentPosition, saveProgress } from './segments.js';
+import {
+  claimSegments,
+  listSegments,
+  type SegmentPosition,
+  saveProgress,
+  undoUnsavedFlushes,
+} from './segments.js';
 
 /**
  * Options of `readModels.rebuild(projection, options)`.
@@ -124,6 +131,10 @@ export async function rebuild(
   });
   const recorded = await listSegments(table, projection);
   const mine = plan.only.filter((segment) => !recorded.get(segment)?.done);
+  if (options.resume) {
+    const earlier = plan.only.flatMap((segment) => recorded.get(segment) ?? []);
+    await undoUnsavedFlushes(table, projection, earlier);
+  }
   await claimSegments(table, projection, mine, runId, options.resume === true);
   const reporter = new RebuildReporter(observer, projection);
   reporter.started(plan.total);
@@ -159,16 +170,24 @@ export async function rebuild(
   const flushEvery = positive(options.flushEvery, 10_000, 'flushEvery');
   const flushIntervalMs = positive(options.flushIntervalMs, 30_000, 'flushIntervalMs');
   let lastFlush = Date.now();
+  let generation = 0;
+  // Split over processes, each writes only its streams' own documents, which hold their
+  // checkpoints: an unfinished flush needs no undoing, so no journal.
+  const journaled = !plan.split;
   const flush = async () => {
-    await state.flush(now().toISOString());
+    generation++;
+    const run = { runId, generation };
+    const entries = await state.flush(now().toISOString(), journaled ? run : undefined);
     lastFlush = Date.now();
-    const saved = await saveProgress(table, projection, [...positions.values()], runId, now().toISOString());
-    if (saved === 'taken-over')
+    const saved = await saveProgress(table, projection, [...positions.values()], run, now().toISOString());
+    if (saved === 'taken-over') {
       throw new ProjectionVersionExistsError({
         projection: projection.name,
         version: projection.version,
         status: 'building (taken over by a resumed rebuild)',
       });
+    }
+    if (entries.length > 0) await dropJournal(table, projection, runId, generation, entries);
   };
   const mutex = new Mutex();
   await scanSegments({

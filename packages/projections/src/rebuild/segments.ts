@@ -1,5 +1,6 @@
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { isConditionalCheckFailure, mapLimit } from '@dynamo-es/event-store';
+import { restoreJournal } from '../bulk/journal.js';
 import { ProjectionVersionExistsError } from '../errors.js';
 import { type ProjectionRef, rebuildSegmentPrefix } from '../keys.js';
 import {
@@ -15,6 +16,8 @@ export type { SegmentPosition };
 /** A segment of a rebuild as recorded: where its scan is, and which run has it. */
 export interface SegmentRecord extends SegmentPosition {
   readonly owner?: string;
+  /** The last flush of the owner that saved this position. */
+  readonly generation: number;
 }
 
 /** The recorded segments of a version's rebuild (one `Query` of the projection's registry partition). */
@@ -31,6 +34,7 @@ export async function listSegments(
         segment,
         done: item.done?.BOOL === true,
         events: Number(item.events?.N ?? 0),
+        generation: Number(item.generation?.N ?? 0),
         ...(item.startKey?.M ? { startKey: item.startKey.M as Record<string, AttributeValue> } : {}),
         ...(item.owner?.S ? { owner: item.owner.S } : {}),
       };
@@ -65,6 +69,26 @@ export async function claimSegments(
 }
 
 /**
+ * Undoes the unfinished flushes of earlier runs of these segments (a crash during a flush): each
+ * owner's flush after the last one that saved a position is put back from its journal.
+ */
+export async function undoUnsavedFlushes(
+  table: ReadModelTable,
+  ref: ProjectionRef,
+  records: readonly SegmentRecord[],
+): Promise<number> {
+  const saved = new Map<string, number>();
+  for (const record of records) {
+    if (record.owner !== undefined)
+      saved.set(record.owner, Math.max(saved.get(record.owner) ?? 0, record.generation));
+  }
+  let restored = 0;
+  for (const [owner, generation] of saved)
+    restored += await restoreJournal(table, ref, owner, generation + 1);
+  return restored;
+}
+
+/**
  * Records the positions of a run's segments, in one transaction (up to 100 segments): a resumed
  * rebuild then starts every segment where the last flush left it. Fails when a resume by another
  * run took a segment over.
@@ -73,13 +97,13 @@ export async function saveProgress(
   table: ReadModelTable,
   ref: ProjectionRef,
   positions: readonly SegmentPosition[],
-  runId: string,
+  run: { readonly runId: string; readonly generation: number },
   now: string,
 ): Promise<'saved' | 'taken-over'> {
   const actions = positions.map(
     (position): TransactWriteItem => ({
       Update: {
-        ...segmentProgressRequest(ref, position, runId, now),
+        ...segmentProgressRequest(ref, position, run, now),
         TableName: table.tableName,
       } as TransactWriteItem['Update'],
     }),

@@ -102,30 +102,36 @@ export interface SegmentPosition {
   readonly events: number;
 }
 
-/** Records a segment's position, if the segment is still this run's. */
+/**
+ * Records a segment's position after flush `generation` of run `runId`, if the segment is still
+ * that run's: a resume undoes a later, unfinished flush of the run from its journal.
+ */
 export function segmentProgressRequest(
   ref: ProjectionRef,
   position: SegmentPosition,
-  runId: string,
+  run: { readonly runId: string; readonly generation: number },
   now: string,
 ): Update {
-  const common = {
-    Key: rebuildSegmentKey(ref, position.segment),
-    ConditionExpression: '#owner = :runId',
+  const common = { Key: rebuildSegmentKey(ref, position.segment), ConditionExpression: '#owner = :runId' };
+  const names = { '#owner': 'owner', '#events': 'events', '#at': 'at', '#generation': 'generation' };
+  const values = {
+    ':runId': { S: run.runId },
+    ':events': { N: String(position.events) },
+    ':at': { S: now },
+    ':generation': { N: String(run.generation) },
   };
-  const names = { '#owner': 'owner', '#events': 'events', '#at': 'at' };
-  const values = { ':runId': { S: runId }, ':events': { N: String(position.events) }, ':at': { S: now } };
+  const set = '#events = :events, #at = :at, #generation = :generation';
   if (position.done) {
     return {
       ...common,
-      UpdateExpression: 'SET #done = :true, #events = :events, #at = :at REMOVE #startKey',
+      UpdateExpression: `SET #done = :true, ${set} REMOVE #startKey`,
       ExpressionAttributeNames: { ...names, '#done': 'done', '#startKey': 'startKey' },
       ExpressionAttributeValues: { ...values, ':true': { BOOL: true } },
     };
   }
   return {
     ...common,
-    UpdateExpression: 'SET #startKey = :startKey, #events = :events, #at = :at',
+    UpdateExpression: `SET #startKey = :startKey, ${set}`,
     ExpressionAttributeNames: { ...names, '#startKey': 'startKey' },
     ExpressionAttributeValues: { ...values, ':startKey': { M: position.startKey ?? {} } },
   };
