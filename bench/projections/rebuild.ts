@@ -36,8 +36,15 @@ export async function rebuildTable(
   tables: { events: string; readModels: string },
 ): Promise<BenchTable> {
   await seedTable(context.client, tables.events, EVENTS, STREAMS);
+  // Warm-up: DynamoDB Local's first scan of a table is much slower than the next ones.
+  await rawScan(context.client, tables.events, 4);
   const rows: BenchTable['rows'] = [];
-  for (const [index, segments] of [1, 4].entries()) {
+  const shapes = [
+    { segments: 1, streamDocument: true },
+    { segments: 4, streamDocument: true },
+    { segments: 4, streamDocument: false },
+  ];
+  for (const { segments, streamDocument } of shapes) {
     const client = context.newClient();
     const scan = async () => {
       const started = performance.now();
@@ -46,22 +53,19 @@ export async function rebuildTable(
     };
     const run = async () => {
       const m = meter(client);
-      const result = await rebuild(client, tables, balances(), segments);
+      const result = await rebuild(client, tables, balances({ streamDocument }), segments);
       const requests = m.byCommand();
       m.remove();
       return { result, requests, rate: result.events / (result.durationMs / 1000) };
     };
-    let floor: number;
-    let ours: Awaited<ReturnType<typeof run>>;
-    if (index % 2 === 0) {
-      floor = await scan();
-      ours = await run();
-    } else {
-      ours = await run();
-      floor = await scan();
-    }
+    // Two trials each, in rotating order (floor, ours, ours, floor); the better of each side.
+    const floors = [await scan()];
+    const runs = [await run(), await run()];
+    floors.push(await scan());
+    const floor = Math.max(...floors);
+    const ours = runs.reduce((best, next) => (next.rate > best.rate ? next : best));
     rows.push({
-      rebuild: `${ours.result.events.toLocaleString('en')} events, ${ours.result.streams.toLocaleString('en')} streams, ${segments} segment(s)`,
+      rebuild: `${ours.result.events.toLocaleString('en')} events, ${ours.result.streams.toLocaleString('en')} streams, ${segments} segment(s), ${streamDocument ? 'checkpoint in the document' : 'checkpoint items'}`,
       'events/s': ours.rate.toFixed(0),
       'raw scan + decode events/s': floor.toFixed(0),
       ratio: `${(ours.rate / floor).toFixed(2)}x`,
@@ -75,9 +79,10 @@ export async function rebuildTable(
     title: 'projections: rebuild throughput against a raw parallel scan',
     rows,
     notes: [
-      `${EVENTS.toLocaleString('en')} events seeded with BatchWriteItem (BENCH_REBUILD_EVENTS to change), a balance per stream.`,
+      `${EVENTS.toLocaleString('en')} events seeded with BatchWriteItem (BENCH_REBUILD_EVENTS to change), a balance per stream`,
+      '(with streamDocument: its checkpoint inside it; without: a checkpoint item per stream, and a journal per flush).',
       'raw scan: the same parallel consistent Scan with decodeEventItem on every item and nothing else (the floor).',
-      'Same DynamoDB Local, same run; which side goes first alternates.',
+      'Same DynamoDB Local, same run, after a warm-up scan; two trials each in rotating order, the better of each side.',
     ],
   };
 }

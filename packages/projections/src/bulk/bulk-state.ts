@@ -6,7 +6,14 @@ import type { DocumentState, StreamStep, WriteBudget } from '../engine/apply-str
 import { type CheckpointState, INITIAL_CHECKPOINT } from '../engine/checkpoint.js';
 import type { DocumentChange } from '../engine/read-model-context.js';
 import { InvalidProjectionError } from '../errors.js';
-import { checkpointKey, documentKey, type ItemKey, keyString } from '../keys.js';
+import {
+  checkpointKey,
+  documentKey,
+  documentKeyPrefix,
+  type ItemKey,
+  ItemPrefix,
+  keyString,
+} from '../keys.js';
 import type { Projection } from '../projection.js';
 import { BatchLoader } from '../table/batch-loader.js';
 import type { Item, ReadModelTable } from '../table/read-model-table.js';
@@ -128,8 +135,16 @@ export class BulkState {
 
   /** The state as `applyStream` sees it: no write limit (nothing is a transaction). */
   view(): DocumentState {
-    return { read: (key) => this.#read(key), budget: () => UNLIMITED };
+    return this.#view;
   }
+
+  readonly #view: DocumentState = {
+    read: this.#read.bind(this),
+    unbounded: true,
+    budget() {
+      return UNLIMITED;
+    },
+  };
 
   async #read(key: string): Promise<AttributeValue | undefined> {
     const cached = this.#documents.get(key);
@@ -247,7 +262,7 @@ export class BulkState {
         request.PutRequest ? keyOf(request.PutRequest.Item ?? {}) : (request.DeleteRequest?.Key ?? {}),
     );
     let entries: JournalEntry[] = [];
-    if (journal && keys.length > 0) {
+    if (journal && keys.some((key) => this.#needsJournal(key))) {
       const unknown = keys.filter((key) => !this.#options.fresh || this.#flushed.has(keyString(key)));
       const before = unknown.length > 0 ? await this.#table.batchGet(unknown) : new Map<string, Item>();
       entries = keys.map((key) => ({ key, before: before.get(keyString(key)) }));
@@ -257,6 +272,18 @@ export class BulkState {
     for (const key of keys) this.#flushed.add(keyString(key));
     this.evict();
     return entries;
+  }
+
+  /**
+   * Whether a half-written flush holding this item must be undone before a resume. Not for a
+   * stream's own document (it holds its checkpoint: a resume skips the events it has) nor a dead
+   * letter (written again, the same, when its event fails again); a flush of only those needs no
+   * journal. Any other item (a shared document, a checkpoint item) does.
+   */
+  #needsJournal(key: ItemKey): boolean {
+    const pk = key.pk?.S ?? '';
+    if (key.sk?.S === 'doc') return !this.#ownerOf.has(pk.slice(documentKeyPrefix(this.#projection).length));
+    return !pk.startsWith(`${ItemPrefix.DeadLetter}#`);
   }
 
   /** Forgets the least recently used documents beyond `maxCachedDocuments` (they are written). */

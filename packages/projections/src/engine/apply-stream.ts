@@ -21,6 +21,8 @@ export interface WriteBudget {
 export interface DocumentState {
   /** A document's current encoded value (changes not yet written included); `undefined`: none. */
   read(key: string): Promise<AttributeValue | undefined>;
+  /** No write limit (a bulk state): `budget` always fits, and is not asked. */
+  readonly unbounded?: boolean;
   /** One atomic write of `changes` with the stream's checkpoint and `extraItems` more items. */
   budget(streamId: string, changes: ReadonlyMap<string, DocumentChange>, extraItems: number): WriteBudget;
 }
@@ -114,7 +116,9 @@ export async function applyStream(run: StreamRun): Promise<StreamStep> {
     const attempts = (checkpoint.failedVersion === event.version ? (checkpoint.attempts ?? 0) : 0) + 1;
     if (attempts < rules.maxAttempts) return step.retry(event.version, attempts, failure.error);
     // The dead letter goes into the same write as the changes before it.
-    if (!run.state.budget(streamId, step.changes, step.extraItems + 1).fits) return step.more(event.version);
+    if (!run.state.unbounded && !run.state.budget(streamId, step.changes, step.extraItems + 1).fits) {
+      return step.more(event.version);
+    }
     step.deadLetter(event, attempts, failure.error);
     if (projection.onPoisonEvent === 'park-stream') return step.park(event.version);
     step.skip(event);
@@ -139,9 +143,13 @@ class StepBuilder {
   readonly #deadLetters: { letter: DeadLetter; error: unknown }[] = [];
   #stop: StreamStep['outcome'] | undefined;
 
+  /** Reads through this run's changes (made once per run, not per event). */
+  readonly #reader: (key: string) => Promise<AttributeValue | undefined>;
+
   constructor(run: StreamRun) {
     this.#run = run;
     this.#position = run.checkpoint.version;
+    this.#reader = this.#read.bind(this);
   }
 
   /** Items besides documents and the checkpoint: dead letters, a replay's dead-letter resolution. */
@@ -154,15 +162,16 @@ class StepBuilder {
     const { projection, state, streamId } = this.#run;
     if (!projection.handles(event.type) && (event.type !== '' || !isStub(event))) return this.#pass(event);
     if (isStub(event)) return { error: event.error ?? new Error(`event ${event.version} was not decoded`) };
-    const result = await applyEvent(projection, event, (key) => this.#read(key));
+    const result = await applyEvent(projection, event, this.#reader);
     if (result.kind === 'unavailable') {
       this.#stop = { kind: 'retry', fromVersion: event.version, reason: result.error };
       return 'stop';
     }
     if (result.kind === 'failed') return { error: result.error };
-    const merged = new Map([...this.changes, ...result.changes]);
-    const budget = state.budget(streamId, merged, this.extraItems);
-    if (!budget.fits) {
+    const budget = state.unbounded
+      ? undefined
+      : state.budget(streamId, new Map([...this.changes, ...result.changes]), this.extraItems);
+    if (budget && !budget.fits) {
       if (this.changes.size > 0) {
         this.#stop = { kind: 'more', fromVersion: event.version };
         return 'stop';

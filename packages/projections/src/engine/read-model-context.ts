@@ -13,8 +13,6 @@ export interface EventLayer {
   readonly changes: Map<string, DocumentChange>;
   /** Set when reading a document failed (DynamoDB, not the handler): the event must be retried. */
   readError?: unknown;
-  /** Set when the handler threw (boxed: a handler may throw `undefined`). */
-  handlerError?: { readonly error: unknown };
 }
 
 /** Reads a document's current encoded value (the unit of work's state under this layer). */
@@ -22,56 +20,65 @@ export type DocumentReader = (key: string) => Promise<AttributeValue | undefined
 
 /**
  * Builds the `ctx` for one event over a fresh layer. `close()` makes later calls throw, so a
- * handler that forgets an `await` cannot write into the next event's layer.
+ * handler that forgets an `await` cannot write into the next event's layer. (Methods, not arrow
+ * functions: this runs for every event, and bundlers that keep names wrap every arrow function.)
  */
 export function createReadModelContext(
   ref: ProjectionRef,
   read: DocumentReader,
 ): { ctx: ReadModelContext; layer: EventLayer; close: () => void } {
   const layer: EventLayer = { changes: new Map() };
-  let closed = false;
-  const open = (operation: string) => {
-    if (closed) throw new ContextClosedError(operation);
-  };
-  const current = async (key: string): Promise<AttributeValue | undefined> => {
-    const change = layer.changes.get(key);
-    if (change !== undefined) return change?.value;
-    try {
-      return await read(key);
-    } catch (error) {
-      layer.readError ??= error;
-      throw error;
-    }
-  };
-  const get = async <T>(key: string): Promise<T | undefined> => {
-    open('get');
-    assertDocumentKey(key);
-    const value = await current(key);
-    // Decoding gives a fresh copy: a handler mutating what it got cannot touch the cached state.
-    return value === undefined ? undefined : (decodeValue(value) as T);
-  };
-  const put = <T>(key: string, document: T): void => {
-    open('put');
-    assertDocumentKey(key);
-    layer.changes.set(key, encodeDocument(ref, key, document));
-  };
-  const remove = (key: string): void => {
-    open('delete');
-    assertDocumentKey(key);
-    layer.changes.set(key, null);
-  };
-  const update = async <T>(key: string, change: (document: T | undefined) => T | undefined) => {
-    const next = change(await get<T>(key));
-    if (next === undefined) remove(key);
-    else put(key, next);
-    return next;
-  };
+  const state = { closed: false };
   const ctx: ReadModelContext = {
-    get,
-    put,
-    update,
-    delete: remove,
+    async get<T>(key: string): Promise<T | undefined> {
+      open(state, 'get');
+      assertDocumentKey(key);
+      const value = await current(layer, read, key);
+      // Decoding gives a fresh copy: a handler mutating what it got cannot touch the cached state.
+      return value === undefined ? undefined : (decodeValue(value) as T);
+    },
+    put<T>(key: string, document: T): void {
+      open(state, 'put');
+      assertDocumentKey(key);
+      layer.changes.set(key, encodeDocument(ref, key, document));
+    },
+    async update<T>(key: string, change: (document: T | undefined) => T | undefined) {
+      const next = change(await ctx.get<T>(key));
+      if (next === undefined) ctx.delete(key);
+      else ctx.put(key, next);
+      return next;
+    },
+    delete(key: string): void {
+      open(state, 'delete');
+      assertDocumentKey(key);
+      layer.changes.set(key, null);
+    },
     projection: { name: ref.name, version: ref.version },
   };
-  return { ctx, layer, close: () => (closed = true) };
+  return {
+    ctx,
+    layer,
+    close() {
+      state.closed = true;
+    },
+  };
+}
+
+function open(state: { readonly closed: boolean }, operation: string): void {
+  if (state.closed) throw new ContextClosedError(operation);
+}
+
+async function current(
+  layer: EventLayer,
+  read: DocumentReader,
+  key: string,
+): Promise<AttributeValue | undefined> {
+  const change = layer.changes.get(key);
+  if (change !== undefined) return change?.value;
+  try {
+    return await read(key);
+  } catch (error) {
+    layer.readError ??= error;
+    throw error;
+  }
 }
