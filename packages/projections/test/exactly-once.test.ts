@@ -71,6 +71,23 @@ describe('exactly-once effects per (projection, stream)', () => {
     expect(await reader.get(totalsKey(streamId))).toEqual({ balance: 75, movements: 3 });
   });
 
+  it('reads a gap once for all the projections of an invocation', async () => {
+    const streamId = `${uniqueId('bank')}/account-1`;
+    const [v1, , v3] = await seedAccount(streamId);
+    const projections = [bankProjection(), bankProjection(), bankProjection()];
+    const handler = readModelsOf(client, store, tables.readModelTable).streamHandler(projections);
+    expect(await handler({ Records: [v1!] })).toEqual({ batchItemFailures: [] });
+    const queries = countRequests(client);
+    // Version 2 is missing from the delivery: one Query of the events table, not one per projection.
+    expect(await handler({ Records: [v3!] })).toEqual({ batchItemFailures: [] });
+    expect(queries.byCommand().QueryCommand).toBe(1);
+    queries.remove();
+    for (const projection of projections) {
+      const reader = readModelsOf(client, store, tables.readModelTable).reader<BankDoc>(projection);
+      expect(await reader.get(accountKey(streamId))).toMatchObject({ versions: [1, 2, 3] });
+    }
+  });
+
   it('rolls back the changes of an event whose handler throws, and applies it once on redelivery', async () => {
     const streamId = `${uniqueId('bank')}/account-1`;
     const records = await seedAccount(streamId);

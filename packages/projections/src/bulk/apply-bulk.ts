@@ -1,6 +1,7 @@
-import { type ApplyRules, applyStream } from '../engine/apply-stream.js';
+import { applyStream } from '../engine/apply-stream.js';
 import { type EventRangeReader, eventsToApply } from '../engine/contiguous-events.js';
 import type { DeliveredEvent } from '../engine/delivered-event.js';
+import { ONCE_RULES } from '../engine/rules.js';
 import type { Projection } from '../projection.js';
 import type { BulkState } from './bulk-state.js';
 
@@ -29,7 +30,6 @@ export async function applyBulk(input: {
   readonly projection: Projection;
   readonly events: readonly DeliveredEvent[];
   readonly read: EventRangeReader;
-  readonly checkpointInterval: number;
   readonly now: Date;
 }): Promise<BulkTally> {
   const { state, projection } = input;
@@ -40,7 +40,6 @@ export async function applyBulk(input: {
     else byStream.set(event.streamId, [event]);
   }
   await state.prepare([...byStream.keys()]);
-  const rules: ApplyRules = { maxAttempts: 1, checkpointInterval: input.checkpointInterval };
   let events = 0;
   const deadLetters: BulkTally['deadLetters'][number][] = [];
   for (const [streamId, delivered] of byStream) {
@@ -52,7 +51,7 @@ export async function applyBulk(input: {
       checkpoint,
       events: planned.events,
       state: state.view(),
-      rules,
+      rules: ONCE_RULES,
       now: input.now,
     });
     if (step.outcome.kind === 'retry') throw step.outcome.reason;

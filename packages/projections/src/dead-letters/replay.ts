@@ -3,6 +3,7 @@ import { type DeadLetter, decodeDeadLetter, resolveDeadLetter } from '../codec/d
 import { applyEvent } from '../engine/apply-event.js';
 import { isStub } from '../engine/delivered-event.js';
 import { EventReader } from '../engine/event-reader.js';
+import { ONCE_RULES } from '../engine/rules.js';
 import { ApplyConflictError, MissingEventsError, ReplayFailedError, TooManyChangesError } from '../errors.js';
 import type { EventSource } from '../event-source.js';
 import { deadLetterKey } from '../keys.js';
@@ -12,7 +13,7 @@ import type { ProjectionObserver } from '../observability/projection-observer.js
 import type { Projection } from '../projection.js';
 import type { ReadModelTable } from '../table/read-model-table.js';
 import { applyJobs } from '../transactional/applier.js';
-import type { ApplierConfig } from '../transactional/apply-round.js';
+import { type ApplierConfig, applierConfig } from '../transactional/apply-round.js';
 import { TransactionalState } from '../transactional/transactional-state.js';
 import { listDeadLetters } from './dead-letter-list.js';
 
@@ -50,17 +51,12 @@ export async function replayDeadLetters(input: {
     projection,
     input.streamId === undefined ? {} : { streamId: input.streamId },
   );
-  const config: ApplierConfig = {
-    projection,
-    table,
-    // A later event of an unparked stream that fails is dead-lettered at once: no redelivery of
-    // old records would ever retry it.
-    rules: { maxAttempts: 1, checkpointInterval: 100 },
-    maxRounds: MAX_ROUNDS,
-    gapReadConcurrency: 4,
-    now,
-    observer,
-  };
+  // A later event of an unparked stream that fails is dead-lettered at once: no redelivery of old
+  // records would ever retry it.
+  const config = applierConfig(
+    { projection, table, now, observer },
+    { rules: ONCE_RULES, maxRounds: MAX_ROUNDS },
+  );
   const result: ReplayResult = { replayed: [], failed: [] };
   for (const letter of letters) {
     try {

@@ -2,6 +2,7 @@ import { withSpan } from '@dynamo-es/event-store';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { StreamJob } from '../engine/contiguous-events.js';
 import { EventReader } from '../engine/event-reader.js';
+import { DEFAULT_RULES } from '../engine/rules.js';
 import { InvalidProjectionError } from '../errors.js';
 import type { EventSource } from '../event-source.js';
 import type { BatchSummary } from '../observability/batch-summary.js';
@@ -9,7 +10,7 @@ import type { ProjectionObserver } from '../observability/projection-observer.js
 import type { Projection } from '../projection.js';
 import type { ReadModelTable } from '../table/read-model-table.js';
 import { type ApplyResult, applyJobs } from '../transactional/applier.js';
-import type { ApplierConfig } from '../transactional/apply-round.js';
+import { APPLIER_DEFAULTS, type ApplierConfig, applierConfig } from '../transactional/apply-round.js';
 import { positive } from '../validation.js';
 import { VersionGate } from '../versions/gate.js';
 import { batchItemFailures } from './batch-failures.js';
@@ -108,21 +109,24 @@ function appliers(parts: StreamHandlerParts): ApplierConfig[] {
     if (seen.has(id)) throw new InvalidProjectionError('projections', `"${id}" appears twice`);
     seen.add(id);
   }
-  const rules = {
-    maxAttempts: positive(options?.maxAttempts, 5, 'maxAttempts'),
-    checkpointInterval: positive(options?.checkpointInterval, 100, 'checkpointInterval'),
+  const overrides = {
+    rules: {
+      maxAttempts: positive(options?.maxAttempts, DEFAULT_RULES.maxAttempts, 'maxAttempts'),
+      checkpointInterval: positive(
+        options?.checkpointInterval,
+        DEFAULT_RULES.checkpointInterval,
+        'checkpointInterval',
+      ),
+    },
+    maxRounds: positive(options?.maxConflictRounds, APPLIER_DEFAULTS.maxRounds, 'maxConflictRounds'),
+    gapReadConcurrency: positive(
+      options?.gapReadConcurrency,
+      APPLIER_DEFAULTS.gapReadConcurrency,
+      'gapReadConcurrency',
+    ),
   };
-  const maxRounds = positive(options?.maxConflictRounds, 5, 'maxConflictRounds');
-  const gapReadConcurrency = positive(options?.gapReadConcurrency, 16, 'gapReadConcurrency');
-  return projections.map((projection) => ({
-    projection,
-    table: parts.table,
-    rules,
-    maxRounds,
-    gapReadConcurrency,
-    now: parts.now,
-    observer: parts.observer,
-  }));
+  const { table, now, observer } = parts;
+  return projections.map((projection) => applierConfig({ projection, table, now, observer }, overrides));
 }
 
 /**

@@ -1,9 +1,11 @@
 import { EventReader } from '../engine/event-reader.js';
+import { ONCE_RULES } from '../engine/rules.js';
 import type { EventSource } from '../event-source.js';
 import type { ProjectionObserver } from '../observability/projection-observer.js';
 import type { Projection } from '../projection.js';
 import type { ReadModelTable } from '../table/read-model-table.js';
 import { applyJobs } from '../transactional/applier.js';
+import { applierConfig } from '../transactional/apply-round.js';
 import { clearPending, pendingStreams } from '../versions/pending-streams.js';
 
 const STREAMS_PER_PASS = 100;
@@ -23,15 +25,8 @@ export async function catchUp(input: {
 }): Promise<number> {
   const { table, projection, observer, now } = input;
   const streamIds = await pendingStreams(table, projection);
-  const config = {
-    projection,
-    table,
-    rules: { maxAttempts: 1, checkpointInterval: 100 },
-    maxRounds: 10,
-    gapReadConcurrency: 16,
-    now,
-    observer,
-  };
+  // Live handlers apply to the ready version concurrently: more conflict rounds than they get.
+  const config = applierConfig({ projection, table, now, observer }, { rules: ONCE_RULES, maxRounds: 10 });
   for (let start = 0; start < streamIds.length; start += STREAMS_PER_PASS) {
     const chunk = streamIds.slice(start, start + STREAMS_PER_PASS);
     let pending = chunk;

@@ -15,6 +15,7 @@ import {
   type StreamJob,
 } from '../engine/contiguous-events.js';
 import type { DeliveredEvent } from '../engine/delivered-event.js';
+import { DEFAULT_RULES } from '../engine/rules.js';
 import { isReplayFailedError } from '../errors.js';
 import type { ProjectionObserver } from '../observability/projection-observer.js';
 import type { Projection } from '../projection.js';
@@ -40,6 +41,28 @@ export interface ApplierConfig {
   /** Where retries, dead letters and conflict rounds are reported. */
   readonly observer: ProjectionObserver;
 }
+
+/** What every transactional driver has; the rest of {@link ApplierConfig} has defaults. */
+export interface ApplierBase {
+  readonly projection: Projection;
+  readonly table: ReadModelTable;
+  readonly now: () => Date;
+  readonly observer: ProjectionObserver;
+}
+
+/**
+ * The one place an applier's configuration is assembled: the live path's defaults (5 attempts,
+ * checkpoints every 100 versions, 5 conflict rounds, 16 gap reads at once), overridden by a driver.
+ */
+export function applierConfig(
+  base: ApplierBase,
+  overrides: Partial<Pick<ApplierConfig, 'rules' | 'maxRounds' | 'gapReadConcurrency'>> = {},
+): ApplierConfig {
+  return { ...APPLIER_DEFAULTS, ...base, ...overrides };
+}
+
+/** The live path's defaults. */
+export const APPLIER_DEFAULTS = { rules: DEFAULT_RULES, maxRounds: 5, gapReadConcurrency: 16 } as const;
 
 /** A stream's outcome once a round decided it: nothing to deliver again, or deliver again from a version. */
 export type DecidedOutcome = Exclude<StreamOutcome, { kind: 'more' }>;

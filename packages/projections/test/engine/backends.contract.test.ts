@@ -133,7 +133,6 @@ const backends: Record<string, (projection: Projection, table: ReadModelTable) =
         projection,
         events: half,
         read: new EventReader(store, projection.handles).read,
-        checkpointInterval: 100,
         now: new Date(),
       });
       await state.flush(new Date().toISOString());
