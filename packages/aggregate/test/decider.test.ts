@@ -12,6 +12,7 @@ import {
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testClient, uniqueId } from '../../../test/support/dynamodb.js';
+import { propertySeed } from '../../../test/support/property-seed.js';
 import {
   type AccountCommand,
   AccountNotOpenError,
@@ -66,6 +67,7 @@ describe('bank account decider (specifications)', () => {
           expect(state.balance).toBeGreaterThanOrEqual(0);
         }
       }),
+      { seed: propertySeed('balance never negative') },
     );
   });
 });
