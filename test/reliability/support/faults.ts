@@ -59,6 +59,11 @@ export interface FaultOptions {
   readonly where?: 'inside-sdk-retries' | 'outside-sdk-retries';
   /** Fault at most this many requests in all (default unbounded). */
   readonly limit?: number;
+  /**
+   * Fault the first this many requests (of `commands`) whatever the draw (default 0): a client that
+   * sends few requests meets faults under every seed, not only under lucky ones.
+   */
+  readonly first?: number;
 }
 
 /** What {@link injectFaults} returns. */
@@ -102,7 +107,7 @@ export function injectFaults(client: unknown, options: FaultOptions): FaultInjec
     !paused &&
     (commands === undefined || commands.has(command)) &&
     (options.limit === undefined || total < options.limit) &&
-    random() < options.rate;
+    (total < (options.first ?? 0) || random() < options.rate);
   const middleware =
     (next: (args: Args) => Promise<unknown>, context: { commandName?: string }) => async (args: Args) => {
       const command = context.commandName ?? 'UnknownCommand';
