@@ -189,7 +189,7 @@ describe(`faults during a workload (seed ${SEED})`, () => {
         commands: ['TransactWriteItemsCommand'],
       }),
       // These two send only some 50 requests a run: at 10%, one seed in five would leave one of them
-      // with fewer than 3 faults, so their first 3 requests always fail.
+      // with fewer than 3 faults, so the first attempts of their first 3 requests always fail.
       injectFaults(projectionClient, { seed: SEED + 2, rate: FAULT_RATE, kinds: KINDS, first: 3 }),
       injectFaults(streamsClient, { seed: SEED + 3, rate: FAULT_RATE, kinds: KINDS, first: 3 }),
     ];
