@@ -8,7 +8,7 @@ import { KnownVersions } from './known-versions.js';
 import { type Logger, silentLogger } from './observability/logger.js';
 import { type Metrics, noMetrics } from './observability/metrics.js';
 import { withSpan } from './observability/tracing.js';
-import { readEvents } from './reader.js';
+import { readEvents, readPages } from './reader.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -210,14 +210,16 @@ export class EventStore<E extends EventShape = EventShape> {
     // Reading from the version before `fromVersion` proves where the stream is in the same
     // request, so loading after a snapshot needs no second query when nothing is new.
     const from = Math.max(1, fromVersion - 1);
-    const events: StoredEvent<T>[] = [];
+    let events: StoredEvent<T>[] = [];
     let version = 0;
-    for await (const event of readEvents(this.#readerConfig(), streamId, {
+    for await (const page of readPages(this.#readerConfig(), streamId, {
       fromVersion: from,
       ...(consistentRead === undefined ? {} : { consistentRead }),
     })) {
-      version = event.version;
-      if (event.version >= fromVersion) events.push(event as StoredEvent<T>);
+      if (page.length === 0) continue;
+      version = (page[page.length - 1] as StoredEvent).version;
+      const kept = (page[0] as StoredEvent).version < fromVersion ? page.slice(1) : page;
+      events = events.length === 0 ? (kept as StoredEvent<T>[]) : events.concat(kept as StoredEvent<T>[]);
     }
     if (version === 0 && from > 1) version = await this.#appender.headVersion(streamId);
     return { events, version, exists: version > 0 };
