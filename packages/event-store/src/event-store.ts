@@ -1,9 +1,12 @@
 import { randomFillSync } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { monotonicFactory } from 'ulid';
 import { Appender } from './append/appender.js';
 import { DEFAULT_COMPRESS_ABOVE } from './codec/body.js';
 import { InvalidInputError, isConcurrencyError } from './errors.js';
+import { assertIdempotencyKey, decodeIdempotencyItem } from './idempotency/record-item.js';
+import { buildGetIdempotencyRecord } from './idempotency/record-requests.js';
+import type { IdempotencyKey, IdempotencyRecord, IdempotencyTableOptions } from './idempotency/types.js';
 import { KnownVersions } from './known-versions.js';
 import { type Logger, silentLogger } from './observability/logger.js';
 import { type Metrics, noMetrics } from './observability/metrics.js';
@@ -59,6 +62,27 @@ export interface EventStoreOptions {
   readonly logger?: Logger;
   /** Receives `EventsAppended`, `AppendConflicts` and `AppendRetries` (default: none). */
   readonly metrics?: Metrics;
+  /**
+   * The table of idempotency records (see `createIdempotencyTable`), for keyed appends: a record
+   * per key, written in the same transaction as the events. Default: none (keyed appends refused).
+   */
+  readonly idempotency?: IdempotencyTableOptions;
+}
+
+/**
+ * Options of {@link EventStore.appendMany} (and, with `expectedVersion`, of `append`).
+ *
+ * @example
+ * await store.appendMany(appends, { idempotency: { key: requestId, command: 'Transfer', fingerprint } });
+ */
+export interface AppendManyOptions {
+  /**
+   * Records this key in the same transaction as the events (a transaction even for one event).
+   * When the key is already recorded by another append, nothing is written and the append throws
+   * `IdempotencyKeyExistsError` with that record; a retry of this very call after a lost answer
+   * finds its own record and returns `duplicate: true`.
+   */
+  readonly idempotency?: IdempotencyKey;
 }
 
 export interface ReadStreamOptions {
@@ -85,6 +109,8 @@ export class EventStore<E extends EventShape = EventShape> {
   readonly metrics: Metrics;
   readonly #known: KnownVersions;
   readonly #appender: Appender;
+  readonly #keys: IdempotencyTableOptions | undefined;
+  readonly #now: () => Date;
 
   constructor(options: EventStoreOptions) {
     assertClientAndTable(options);
@@ -95,12 +121,15 @@ export class EventStore<E extends EventShape = EventShape> {
     this.logger = options.logger ?? silentLogger;
     this.metrics = options.metrics ?? noMetrics;
     this.#known = new KnownVersions(options.knownStreams);
+    this.#keys = options.idempotency;
     const ulid = monotonicFactory(pooledRandom);
     const now = options.now ?? (() => new Date());
+    this.#now = () => checkedTime(now());
     const newEventId = options.newEventId;
     this.#appender = new Appender({
       client: options.client,
       tableName: options.tableName,
+      ...(options.idempotency ? { keys: options.idempotency } : {}),
       known: this.#known,
       upcasters: this.upcasters,
       // Seeded with the append's time, a ULID carries `recordedAt`, which the item then leaves out.
@@ -124,12 +153,13 @@ export class EventStore<E extends EventShape = EventShape> {
   async append<T extends E = E>(
     streamId: string,
     events: readonly NewEventOf<T>[],
-    options: AppendOptions,
+    options: AppendOptions & AppendManyOptions,
   ): Promise<AppendResult<T>> {
     assertStreamId(streamId);
     assertNewEvents(events);
     assertExpectedVersion(options?.expectedVersion, 'options.expectedVersion');
-    const [result] = await this.#write([{ streamId, events, expectedVersion: options.expectedVersion }]);
+    const key = this.#checkedKey(options.idempotency);
+    const [result] = await this.#write([{ streamId, events, expectedVersion: options.expectedVersion }], key);
     return result as AppendResult<T>;
   }
 
@@ -142,37 +172,61 @@ export class EventStore<E extends EventShape = EventShape> {
    *   { streamId: 'account-2', events: [deposited], expectedVersion: 9 },
    * ]);
    */
-  async appendMany<T extends E = E>(appends: readonly StreamAppend<T>[]): Promise<AppendResult<T>[]> {
-    if (!Array.isArray(appends) || appends.length === 0) {
-      throw new InvalidInputError(
-        'appends',
-        'expected a non-empty array of { streamId, events, expectedVersion }',
-      );
+  async appendMany<T extends E = E>(
+    appends: readonly StreamAppend<T>[],
+    options: AppendManyOptions = {},
+  ): Promise<AppendResult<T>[]> {
+    assertAppends(appends);
+    const key = this.#checkedKey(options?.idempotency);
+    if (key === undefined && appends.every((entry) => entry.events.length === 0)) {
+      throw new InvalidInputError('appends', 'holds no events: give at least one stream events to append');
     }
-    const seen = new Set<string>();
-    appends.forEach((entry, index) => {
-      if (typeof entry !== 'object' || entry === null) {
-        throw new InvalidInputError(`appends[${index}]`, 'expected { streamId, events, expectedVersion }');
-      }
-      assertStreamId(entry.streamId, `appends[${index}].streamId`);
-      assertNewEvents(entry.events, `appends[${index}].events`);
-      assertExpectedVersion(entry.expectedVersion, `appends[${index}].expectedVersion`);
-      if (seen.has(entry.streamId)) {
-        throw new InvalidInputError(
-          `appends[${index}].streamId`,
-          `"${entry.streamId}" appears twice; merge its events`,
-        );
-      }
-      seen.add(entry.streamId);
-    });
-    return (await this.#write(appends)) as AppendResult<T>[];
+    return (await this.#write(appends, key)) as AppendResult<T>[];
   }
 
-  async #write(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+  /**
+   * The record of an idempotency key, or `undefined` when no append recorded it (or its record
+   * expired): one strongly consistent `GetItem` on the idempotency table.
+   *
+   * @example
+   * const record = await store.idempotencyRecord('req-42');
+   * @throws InvalidInputError when the store has no idempotency table or the key is malformed.
+   * @throws CorruptIdempotencyRecordError when the item is not a record.
+   */
+  async idempotencyRecord(key: string): Promise<IdempotencyRecord | undefined> {
+    const table = this.#keyTable('key');
+    assertIdempotencyKey({ key, command: 'lookup', fingerprint: '' }, 'record');
+    const output = await this.client.send(
+      new GetItemCommand(buildGetIdempotencyRecord(table.tableName, key)),
+    );
+    if (output.Item === undefined) return undefined;
+    const record = decodeIdempotencyItem(output.Item);
+    const expired = record.expiresAt !== undefined && Date.parse(record.expiresAt) < this.#now().getTime();
+    return expired ? undefined : record;
+  }
+
+  #checkedKey(key: IdempotencyKey | undefined): IdempotencyKey | undefined {
+    if (key === undefined) return undefined;
+    this.#keyTable('options.idempotency');
+    assertIdempotencyKey(key, 'options.idempotency');
+    return key;
+  }
+
+  #keyTable(path: string): IdempotencyTableOptions {
+    if (this.#keys === undefined) {
+      throw new InvalidInputError(
+        path,
+        'this store has no idempotency table: new EventStore({ ..., idempotency: { tableName } })',
+      );
+    }
+    return this.#keys;
+  }
+
+  async #write(appends: readonly StreamAppend[], key?: IdempotencyKey): Promise<AppendResult[]> {
     const streams = appends.map((entry) => entry.streamId).join(',');
     try {
       const results = await withSpan('dynamo-es.append', { 'dynamo_es.streams': streams }, () =>
-        this.#appender.append(appends),
+        this.#appender.append(appends, key),
       );
       const count = results.reduce((sum, result) => sum + result.events.length, 0);
       this.metrics.record('EventsAppended', count, 'Count');
@@ -257,7 +311,49 @@ function checkedTime(time: unknown): Date {
   return time;
 }
 
+/**
+ * Checks the streams of an `appendMany`: each once, its events valid; a stream with no events (a
+ * check that it has not moved) must name its exact expected version.
+ */
+function assertAppends(appends: unknown): asserts appends is readonly StreamAppend[] {
+  if (!Array.isArray(appends) || appends.length === 0) {
+    throw new InvalidInputError(
+      'appends',
+      'expected a non-empty array of { streamId, events, expectedVersion }',
+    );
+  }
+  const seen = new Set<string>();
+  appends.forEach((entry: StreamAppend, index) => {
+    if (typeof entry !== 'object' || entry === null) {
+      throw new InvalidInputError(`appends[${index}]`, 'expected { streamId, events, expectedVersion }');
+    }
+    assertStreamId(entry.streamId, `appends[${index}].streamId`);
+    assertExpectedVersion(entry.expectedVersion, `appends[${index}].expectedVersion`);
+    if (Array.isArray(entry.events) && entry.events.length === 0) {
+      if (entry.expectedVersion === 'any' || entry.expectedVersion === 'exists') {
+        throw new InvalidInputError(
+          `appends[${index}].expectedVersion`,
+          "a stream without events is a check that it has not moved: give its exact version, not 'any' or 'exists'",
+        );
+      }
+    } else assertNewEvents(entry.events, `appends[${index}].events`);
+    if (seen.has(entry.streamId)) {
+      throw new InvalidInputError(
+        `appends[${index}].streamId`,
+        `"${entry.streamId}" appears twice; merge its events`,
+      );
+    }
+    seen.add(entry.streamId);
+  });
+}
+
 function assertStoreOptions(options: EventStoreOptions): void {
+  if (options.idempotency !== undefined) {
+    const { tableName, expireAfterSeconds } = options.idempotency ?? {};
+    assertClientAndTable({ client: options.client, tableName });
+    if (expireAfterSeconds !== undefined)
+      assertVersionNumber(expireAfterSeconds, 'idempotency.expireAfterSeconds', 1);
+  }
   // Unbounded values here would mean an append retrying forever or a cache that never evicts.
   if (options.maxAppendAttempts !== undefined)
     assertVersionNumber(options.maxAppendAttempts, 'maxAppendAttempts', 1);
