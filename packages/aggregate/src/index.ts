@@ -5,6 +5,7 @@ export {
   type EventOf,
   type SaveOptions,
   type StateOf,
+  type UpdateManyResult,
   type UpdateOptions,
   type UpdateResult,
 } from './aggregate-repository.js';
@@ -15,18 +16,24 @@ export {
   type DeciderCommandHandlerOptions,
   type HandleCommandOptions,
   handleCommand,
+  type ManyCommandResult,
 } from './decider.js';
 export {
   AggregateErrorCode,
   AggregateNotFoundError,
   AggregatePackageError,
+  IdempotencyKeyReusedError,
   isAggregateNotFoundError,
   isAggregatePackageError,
+  isIdempotencyKeyReusedError,
   isRetriesExhaustedError,
   isUnknownEventTypeError,
   RetriesExhaustedError,
   UnknownEventTypeError,
 } from './errors.js';
 export type { EventSourcedAggregate, HistoryEvent } from './event-sourced.js';
+export type { IdempotencyOptions } from './idempotency.js';
 export { DEFAULT_RETRIES, defaultRetryDelay } from './internal/retry.js';
+export type { CommandSetupOptions } from './internal/setup.js';
 export type { SnapshotErrorContext, SnapshotOptions } from './snapshot-options.js';
+export { StateCache, type StateCacheOptions } from './state-cache.js';
