@@ -92,6 +92,14 @@ async function run<S, E extends EventShape, T>(
   const retries = { used: 0 };
   for (let attempts = 1; ; attempts++) {
     const { decisions, value } = await command.decide(streams);
+    if (decisions.every((decision) => decision.events.length === 0) && streams.some((s) => s.unverified)) {
+      // Nothing to append would tell a stale cached state (optimistic mode): read what is new, and
+      // decide again if anything was.
+      const verified = await Promise.all(streams.map((stream) => refresh(store, kind, stream)));
+      const moved = verified.some((stream, index) => stream.version !== streams[index]?.version);
+      streams = verified;
+      if (moved) continue;
+    }
     try {
       const saved = await saveStreams(store, kind, streams, decisions, command);
       return { streams: saved, attempts, replayed: false, value };
