@@ -1,7 +1,7 @@
 import type { StreamRunnerStats } from '@dynamo-es/projections';
-import type { BankTables } from '../app/tables.js';
-import { formatMoney } from '../domain/money.js';
-import type { BankTotals } from '../projections/bank-totals.js';
+import type { BankTables } from '../../src/app/tables.js';
+import { formatMoney } from '../../src/domain/money.js';
+import type { BankTotals } from '../../src/projections/bank-totals.js';
 import type { Verification } from '../verification/verify-read-models.js';
 import type { ScenarioOptions } from './options.js';
 import type { ScenarioStats } from './run-scenario.js';
