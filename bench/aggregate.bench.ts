@@ -1,28 +1,21 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { Aggregate, AggregateRepository } from '@dynamo-es/aggregate';
-import { createEventTable, createSnapshotTable, EventStore, SnapshotStore } from '@dynamo-es/event-store';
+import { AggregateRepository } from '@dynamo-es/aggregate';
+import {
+  createEventTable,
+  createIdempotencyTable,
+  createSnapshotTable,
+  EventStore,
+  SnapshotStore,
+} from '@dynamo-es/event-store';
+import { Account, depositEvent } from './aggregate/account.js';
+import { commandsTable } from './aggregate/commands.js';
+import { hotTable, twoProcessTable } from './aggregate/hot.js';
 import { meter } from './meter.js';
 import type { Benchmark, BenchTable } from './types.js';
 
 const EVENTS = 10_000;
 const SNAPSHOT_EVERY = 100;
 const BATCH = 100;
-
-type Deposited = {
-  readonly type: 'Deposited';
-  readonly data: { readonly amount: number; readonly note: string };
-};
-
-class Account extends Aggregate<{ balance: number; deposits: number }, Deposited> {
-  protected readonly initialState = { balance: 0, deposits: 0 };
-  protected readonly handlers = this.defineHandlers({
-    Deposited: (state, { data }) => ({ balance: state.balance + data.amount, deposits: state.deposits + 1 }),
-  });
-
-  deposit(amount: number): void {
-    this.raise({ type: 'Deposited', data: { amount, note: 'salary for the month of March' } });
-  }
-}
 
 /** Requests one client sends, and the events (queries) and snapshots (gets) they return. */
 function countReads(client: DynamoDBClient) {
@@ -118,7 +111,13 @@ const aggregateBenchmark: Benchmark = async (context) => {
       'With snapshots, the retried append also writes the snapshot that became due (one PutItem).',
     ],
   };
-  return [loadTable, updateTable];
+  const keys = `bench-aggregate-keys-${suffix}`;
+  await createIdempotencyTable(context.client, { tableName: keys });
+  const clients = { measured: context.newClient(), writer: context.client, lookup: context.newClient() };
+  const commands = await commandsTable(clients, { events, keys }, suffix);
+  const hot = await hotTable(() => context.newClient(), events, suffix);
+  const two = await twoProcessTable(() => context.newClient(), events, suffix);
+  return [loadTable, updateTable, commands, hot, two];
 };
 
 export default aggregateBenchmark;
@@ -181,11 +180,6 @@ async function updateWithOneConflict(
   const [afterLoad, afterCatchUp] = marks as [Reads, Reads];
   return { load: afterLoad, conflict: minus(afterCatchUp, afterLoad), retry: minus(end, afterCatchUp) };
 }
-
-const depositEvent = (): Deposited => ({
-  type: 'Deposited',
-  data: { amount: 1, note: 'salary for the month of March' },
-});
 
 /** 10,000 events, 100 per transaction, no snapshot. */
 async function seedPlain(writer: EventStore, id: string): Promise<void> {
