@@ -1,23 +1,23 @@
 export { Aggregate, type EventHandlers, type UnknownEventPolicy } from './aggregate.js';
-export {
-  AggregateRepository,
-  type AggregateRepositoryOptions,
-  type EventOf,
-  type SaveOptions,
-  type StateOf,
-  type UpdateManyResult,
-  type UpdateOptions,
-  type UpdateResult,
-} from './aggregate-repository.js';
+export { AggregateRepository } from './aggregate-repository.js';
+export type {
+  AggregateRepositoryOptions,
+  EventOf,
+  SaveOptions,
+  StateOf,
+  UpdateManyResult,
+  UpdateOptions,
+  UpdateResult,
+} from './aggregate-repository-types.js';
+export type { Decider } from './decider.js';
 export {
   type CommandResult,
-  type Decider,
   DeciderCommandHandler,
   type DeciderCommandHandlerOptions,
   type HandleCommandOptions,
   handleCommand,
   type ManyCommandResult,
-} from './decider.js';
+} from './decider-command-handler.js';
 export {
   AggregateErrorCode,
   AggregateNotFoundError,

@@ -3,18 +3,17 @@ import {
   type CancellationReason,
   type DynamoDBClient,
   PutItemCommand,
-  QueryCommand,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { decodeEventItem, type EventHeader, readEventHeader } from '../codec/event-item.js';
+import { decodeEventItem } from '../codec/event-item.js';
 import { ConcurrencyError, type StreamConflict, TransientError } from '../errors.js';
 import type { IdempotencyKey, IdempotencyTableOptions } from '../idempotency/types.js';
 import type { KnownVersions } from '../known-versions.js';
 import { buildAppendTransaction, buildPutEvent } from '../requests/append-requests.js';
-import { buildHeadQuery } from '../requests/query-events.js';
 import type { AppendResult, StoredEvent, StreamAppend } from '../types.js';
 import type { UpcasterChain } from '../upcasting.js';
 import { classifyCancellation, classifyPutFailure, type WriteFailure } from './cancellation.js';
+import { readHead } from './head.js';
 import { KeyedWrite } from './keyed.js';
 import { type LandedStream, locateLanded } from './locate.js';
 import {
@@ -88,7 +87,7 @@ export class Appender {
 
   /** The stream's current version (0 when it has no events), read consistently: only its header is decoded. */
   async headVersion(streamId: string): Promise<number> {
-    const [top] = await this.#head(streamId, 1);
+    const [top] = await readHead(this.#config, streamId, 1);
     return top?.header.version ?? 0;
   }
 
@@ -131,7 +130,7 @@ export class Appender {
     }
     // 'any' / 'exists': read the head. Reading the last k events instead of 1 costs the same
     // request and recognises a retry of this very append while its events are still on top.
-    const head = await this.#head(streamId, stream.events.length);
+    const head = await readHead(this.#config, streamId, stream.events.length);
     const base = head[0]?.header.version ?? 0;
     if (expectedVersion === 'exists' && base === 0) {
       throw new ConcurrencyError({ streamId, expectedVersion, actualVersion: 0 });
@@ -249,24 +248,6 @@ export class Appender {
 
   #decode(item: Item): StoredEvent {
     return this.#config.upcasters.upcast(decodeEventItem(item));
-  }
-
-  /**
-   * The last `count` items, newest first, with their headers: validated before any version is
-   * trusted, but bodies are decoded only where needed (a head read is for the version).
-   */
-  async #head(streamId: string, count: number): Promise<{ item: Item; header: EventHeader }[]> {
-    const output = await this.#config.client.send(
-      new QueryCommand(buildHeadQuery(this.#config.tableName, streamId, count)),
-    );
-    const head = (output.Items ?? []).map((item) => {
-      const header = readEventHeader(item);
-      if (header === undefined || header.streamId !== streamId) decodeEventItem(item); // throws CorruptEventError
-      return { item, header: header as EventHeader };
-    });
-    const top = head[0];
-    if (top) this.#config.known.record(streamId, top.header.version);
-    return head;
   }
 }
 
