@@ -178,7 +178,12 @@ export class DeciderCommandHandler<S, C, E extends EventShape> {
     };
   }
 
-  /** A stream's current state and version (version 0 when it does not exist). */
+  /**
+   * A stream's current state and version (version 0 when it does not exist).
+   *
+   * @example
+   * const { state, version } = await accounts.load('account-1');
+   */
   async load(streamId: string): Promise<{ readonly state: S; readonly version: number }> {
     assertStreamId(streamId);
     const { state, version } = await loadStream(this.#context.store, this.#kind, streamId);

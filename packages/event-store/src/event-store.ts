@@ -193,7 +193,7 @@ export class EventStore<E extends EventShape = EventShape> {
    */
   async idempotencyRecord(key: string): Promise<IdempotencyRecord | undefined> {
     const table = this.#keyTable('key');
-    assertIdempotencyKey({ key, command: 'lookup', fingerprint: '' }, 'record');
+    assertIdempotencyKey({ key, command: 'lookup', fingerprint: '' }, 'idempotency');
     const output = await this.client.send(
       new GetItemCommand(buildGetIdempotencyRecord(table.tableName, key)),
     );

@@ -95,7 +95,9 @@ async function run<S, E extends EventShape, T>(
     if (decisions.every((decision) => decision.events.length === 0) && streams.some((s) => s.unverified)) {
       // Nothing to append would tell a stale cached state (optimistic mode): read what is new, and
       // decide again if anything was.
-      const verified = await Promise.all(streams.map((stream) => refresh(store, kind, stream)));
+      const verified = await Promise.all(
+        streams.map((stream) => (stream.unverified ? refresh(store, kind, stream) : stream)),
+      );
       const moved = verified.some((stream, index) => stream.version !== streams[index]?.version);
       streams = verified;
       if (moved) continue;

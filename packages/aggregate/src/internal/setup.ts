@@ -14,14 +14,28 @@ import { DEFAULT_RETRIES, defaultRetryDelay } from './retry.js';
 import { SnapshotPolicy } from './snapshot-policy.js';
 import { assertFunction, assertInteger } from './validation.js';
 
-/** The options a repository and a decider's command handler share. */
+/**
+ * The options a repository and a decider's command handler share.
+ *
+ * @example
+ * const shared: CommandSetupOptions<AccountState> = { store, snapshots: { store: snapshotStore, every: 50 }, retries: 5 };
+ * new AggregateRepository({ ...shared, factory: (id) => new BankAccount(id) });
+ * new DeciderCommandHandler({ ...shared, decider: closeAccount });
+ */
 export interface CommandSetupOptions<S> {
+  /** The event store. Keep one instance: it remembers the versions it has seen, so an append after a load is one `PutItem`. */
   readonly store: EventStore;
+  /** Snapshot policy (default: no snapshots). */
   readonly snapshots?: SnapshotOptions<S>;
+  /** Default retries of a command after a conflict (default 10). */
   readonly retries?: number;
+  /** Milliseconds to wait before retry number `retry` (1, 2, …). Default: jittered exponential backoff. */
   readonly retryDelay?: (retry: number) => number;
+  /** Told about retries, snapshots, replays and stale cached states (default: the store's logger). */
   readonly logger?: Logger;
+  /** Receives `CommandRetries`, `SnapshotsWritten`, `SnapshotFailures`, `IdempotentReplays`, `StaleCacheRetries`. */
   readonly metrics?: Metrics;
+  /** Keeps folded states in memory between commands (see `StateCache`). Default: none. */
   readonly stateCache?: StateCache;
 }
 

@@ -29,7 +29,12 @@ export class IdempotencyKeyExistsError extends EventStoreError {
   }
 }
 
-/** An item of the idempotency table is not a record this version reads (written by something else, or damaged). */
+/**
+ * An item of the idempotency table is not a record this version reads (written by something else, or damaged).
+ *
+ * @example
+ * if (isCorruptIdempotencyRecordError(error)) console.error(`record of ${error.key} is damaged`);
+ */
 export class CorruptIdempotencyRecordError extends EventStoreError {
   readonly key: string;
 

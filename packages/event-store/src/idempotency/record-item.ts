@@ -10,11 +10,20 @@ import type { IdempotencyKey, IdempotencyRecord, IdempotentStream } from './type
  * key (partition key), `b` the body as JSON text (`{"c":command,"f":fingerprint,"s":[[streamId,
  * version,events],...],"r":recordedAtMs,"w":writeId}`), and `x` the expiry in epoch seconds (the
  * attribute DynamoDB TTL can be enabled on), only when records expire.
+ *
+ * @example
+ * new dynamodb.Table(this, 'Keys', { partitionKey: { name: IdempotencyAttribute.Key, type: AttributeType.STRING } });
  */
 export const IdempotencyAttribute = { Key: 'k', Body: 'b', ExpiresAt: 'x' } as const;
 
 export type IdempotencyItem = Record<string, AttributeValue>;
 
+/**
+ * The longest idempotency key, in characters (a partition key may hold 2,048 bytes).
+ *
+ * @example
+ * if (requestId.length > MAX_IDEMPOTENCY_KEY_LENGTH) throw new Error('request id too long');
+ */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 512;
 const MAX_COMMAND_LENGTH = 256;
 const MAX_FINGERPRINT_LENGTH = 1024;
