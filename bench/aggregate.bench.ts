@@ -104,10 +104,10 @@ const aggregateBenchmark: Benchmark = async (context) => {
       ...phases(`snapshot every ${SNAPSHOT_EVERY}`, conflictSnapshot),
     ],
     notes: [
-      'The command runs, another writer appends one event, the append fails with a ConcurrencyError.',
-      'The repository then reads only the events after the version it has (1 here) and retries: it never',
-      'reloads the stream. The conflicting append also costs the store one head query (to report the actual',
-      'version in the ConcurrencyError). A reload from scratch would cost the "load" row again.',
+      'The command runs, another writer appends one event, the append fails with a ConcurrencyError: the failed',
+      'PutItem returns the item that took the slot (ALL_OLD), which names the actual version, no head query.',
+      'The repository then reads only from the version it has (that event, the proof its state is of this',
+      'stream, and the 1 new one) and retries: it never reloads the stream. A reload would cost the "load" row again.',
       'With snapshots, the retried append also writes the snapshot that became due (one PutItem).',
     ],
   };

@@ -54,7 +54,7 @@ export function formatReport(report: RunReport): string {
   const kinds = stats.byKind;
   const lines = [
     '',
-    `dynamo-es bank — DynamoDB Local at ${report.endpoint}, tables ${report.tables.events} / ${report.tables.snapshots} / ${report.tables.readModels}`,
+    `dynamo-es bank — DynamoDB Local at ${report.endpoint}, tables ${report.tables.events} / ${report.tables.snapshots} / ${report.tables.idempotency} / ${report.tables.readModels}`,
     `  accounts opened      ${n(stats.opened)} in ${s(stats.openMs)} (${rate(stats.opened, stats.openMs)}/s)`,
     `  commands             ${n(stats.commands)} in ${s(stats.commandMs)}: ${rate(stats.commands, stats.commandMs)} commands/s, concurrency ${report.options.concurrency}`,
     `                       ${n(kinds.deposit)} deposits, ${n(kinds.withdraw)} withdrawals, ${n(kinds.transfer)} transfers, ${n(kinds.close)} drain-and-close, ${n(kinds.resend)} re-sent, ${n(kinds['double-send'])} sent twice at once`,
