@@ -33,12 +33,35 @@ export {
   isTransientError,
   isUnsupportedValueError,
   isUpcastError,
+  type StreamConflict,
   TransactionTooLargeError,
   TransientError,
   UnsupportedValueError,
   UpcastError,
 } from './errors.js';
-export { EventStore, type EventStoreOptions, type ReadStreamOptions } from './event-store.js';
+export {
+  type AppendManyOptions,
+  EventStore,
+  type EventStoreOptions,
+  type ReadStreamOptions,
+} from './event-store.js';
+export {
+  assertIdempotencyKey,
+  CorruptIdempotencyRecordError,
+  createIdempotencyTable,
+  decodeIdempotencyItem,
+  encodeIdempotencyItem,
+  IdempotencyAttribute,
+  type IdempotencyKey,
+  IdempotencyKeyExistsError,
+  type IdempotencyRecord,
+  type IdempotencyTableOptions,
+  type IdempotentStream,
+  idempotencyTableDefinition,
+  isCorruptIdempotencyRecordError,
+  isIdempotencyKeyExistsError,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+} from './idempotency/index.js';
 export { type Logger, silentLogger } from './observability/logger.js';
 export {
   createEmbeddedMetrics,

@@ -1,6 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { eventTableDefinition, snapshotTableDefinition } from '@dynamo-es/event-store';
+import {
+  eventTableDefinition,
+  idempotencyTableDefinition,
+  snapshotTableDefinition,
+} from '@dynamo-es/event-store';
 import { readModelTableDefinition } from '@dynamo-es/projections';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -19,6 +23,7 @@ const lambdaSource = (file: string) => fileURLToPath(new URL(`../../src/lambda/$
 export interface BankAccountTableDefinitions {
   readonly events: CreateTableCommandInput;
   readonly snapshots: CreateTableCommandInput;
+  readonly idempotency: CreateTableCommandInput;
   readonly readModels: CreateTableCommandInput;
 }
 
@@ -28,12 +33,13 @@ export interface BankAccountStackProps extends StackProps {
   /** Projection handler (exports `handler`). Default: `examples/bank-account/src/lambda/projections.ts`. */
   readonly projectionHandlerEntry?: string;
   /**
-   * Removal policy of the events table, the system of record. Default: `RETAIN`, so deleting the
-   * stack never deletes the events. Snapshots and read models are derived from the events and
-   * always go with the stack.
+   * Removal policy of the events table, the system of record, and of the idempotency table (which
+   * remembers which requests were applied: it cannot be rebuilt from the events). Default:
+   * `RETAIN`, so deleting the stack never deletes them. Snapshots and read models are derived from
+   * the events and always go with the stack.
    */
   readonly removalPolicy?: RemovalPolicy;
-  /** Default: `eventTableDefinition`, `snapshotTableDefinition` and `readModelTableDefinition`. */
+  /** Default: the `…TableDefinition` functions of the dynamo-es packages. */
   readonly tableDefinitions?: Partial<BankAccountTableDefinitions>;
   /** Event source mapping tuning; see {@link ProjectionFeedSettings} for the defaults. */
   readonly projectionFeed?: ProjectionFeedSettings;
@@ -42,7 +48,7 @@ export interface BankAccountStackProps extends StackProps {
 }
 
 /**
- * The bank-account example on AWS: the events, snapshots and read-model tables, the HTTP API
+ * The bank-account example on AWS: the events, snapshots, idempotency and read-model tables, the HTTP API
  * handler behind an API Gateway HTTP API, and the projection handler fed by the events table's
  * stream, each function allowed exactly the DynamoDB actions it performs.
  *
@@ -55,13 +61,13 @@ export class BankAccountStack extends Stack {
     const definitions = {
       events: eventTableDefinition('events'),
       snapshots: snapshotTableDefinition('snapshots'),
+      idempotency: idempotencyTableDefinition('idempotency'),
       readModels: readModelTableDefinition('read-models'),
       ...props.tableDefinitions,
     };
-    const events = tableFromDefinition(this, 'EventsTable', definitions.events, {
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-      pointInTimeRecovery: true,
-    });
+    const kept = { removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN, pointInTimeRecovery: true };
+    const events = tableFromDefinition(this, 'EventsTable', definitions.events, kept);
+    const idempotency = tableFromDefinition(this, 'IdempotencyTable', definitions.idempotency, kept);
     const derived = { removalPolicy: RemovalPolicy.DESTROY };
     const snapshots = tableFromDefinition(this, 'SnapshotsTable', definitions.snapshots, derived);
     const readModels = tableFromDefinition(this, 'ReadModelTable', definitions.readModels, derived);
@@ -76,6 +82,7 @@ export class BankAccountStack extends Stack {
       environment: {
         [HandlerEnvironment.EventsTable]: events.tableName,
         [HandlerEnvironment.SnapshotsTable]: snapshots.tableName,
+        [HandlerEnvironment.IdempotencyTable]: idempotency.tableName,
         [HandlerEnvironment.ReadModelTable]: readModels.tableName,
       },
     });
@@ -98,6 +105,7 @@ export class BankAccountStack extends Stack {
       eventsTableArn: events.tableArn,
       eventsStreamArn: events.tableStreamArn,
       snapshotsTableArn: snapshots.tableArn,
+      idempotencyTableArn: idempotency.tableArn,
       readModelTableArn: readModels.tableArn,
       deadLetterQueueArn: feed.deadLetterQueue.queueArn,
     };
@@ -115,6 +123,7 @@ export class BankAccountStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the bank HTTP API' });
     new CfnOutput(this, 'EventsTableName', { value: events.tableName });
     new CfnOutput(this, 'SnapshotsTableName', { value: snapshots.tableName });
+    new CfnOutput(this, 'IdempotencyTableName', { value: idempotency.tableName });
     new CfnOutput(this, 'ReadModelTableName', { value: readModels.tableName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: feed.deadLetterQueue.queueUrl });
   }

@@ -5,6 +5,7 @@ export interface PermissionTargets {
   readonly eventsTableArn: string;
   readonly eventsStreamArn: string;
   readonly snapshotsTableArn: string;
+  readonly idempotencyTableArn: string;
   readonly readModelTableArn: string;
   readonly deadLetterQueueArn: string;
 }
@@ -18,6 +19,8 @@ const allow = (actions: string[], resources: string[]) => new iam.PolicyStatemen
  *   a `TransactWriteItems`, which IAM authorizes per item as `PutItem` plus `ConditionCheckItem`
  *   (there is no `TransactWriteItems` action); `Query` loads a stream.
  * - snapshots: `GetItem` before loading, conditional `PutItem` after appending.
+ * - idempotency records: `GetItem` of a request id's record before a command, and its conditional
+ *   `PutItem` inside the command's `TransactWriteItems` (or alone, for a command that decided nothing).
  * - read models: `GetItem` of a document or active-version pointer, `Query` for the statement.
  *
  * @example
@@ -27,6 +30,7 @@ export function httpHandlerStatements(targets: PermissionTargets): iam.PolicySta
   return [
     allow(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'], [targets.eventsTableArn]),
     allow(['dynamodb:GetItem', 'dynamodb:PutItem'], [targets.snapshotsTableArn]),
+    allow(['dynamodb:GetItem', 'dynamodb:PutItem'], [targets.idempotencyTableArn]),
     allow(['dynamodb:GetItem', 'dynamodb:Query'], [targets.readModelTableArn]),
   ];
 }

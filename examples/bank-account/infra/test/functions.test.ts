@@ -46,11 +46,12 @@ describe('Lambda functions', () => {
     expect(properties.Environment).toMatchObject({ Variables: { NODE_OPTIONS: '--enable-source-maps' } });
   });
 
-  it('tells the HTTP handler the names of all three tables', () => {
+  it('tells the HTTP handler the names of all four tables', () => {
     expect(fn('HttpApiHandler')[1].Properties.Environment).toEqual({
       Variables: {
         EVENTS_TABLE_NAME: { Ref: tableId('EventsTable') },
         SNAPSHOTS_TABLE_NAME: { Ref: tableId('SnapshotsTable') },
+        IDEMPOTENCY_TABLE_NAME: { Ref: tableId('IdempotencyTable') },
         READ_MODEL_TABLE_NAME: { Ref: tableId('ReadModelTable') },
         NODE_OPTIONS: '--enable-source-maps',
       },
@@ -69,7 +70,7 @@ describe('Lambda functions', () => {
 });
 
 describe('IAM', () => {
-  it('lets the HTTP handler append, load, snapshot and read read models, and nothing else', () => {
+  it('lets the HTTP handler append, load, snapshot, record request ids and read read models, and nothing else', () => {
     expect(statementsOf('HttpApiHandler')).toEqual([
       logsOf('HttpApiHandler'),
       allow(
@@ -77,6 +78,7 @@ describe('IAM', () => {
         [arnOf(tableId('EventsTable'))],
       ),
       allow(['dynamodb:GetItem', 'dynamodb:PutItem'], [arnOf(tableId('SnapshotsTable'))]),
+      allow(['dynamodb:GetItem', 'dynamodb:PutItem'], [arnOf(tableId('IdempotencyTable'))]),
       allow(['dynamodb:GetItem', 'dynamodb:Query'], [arnOf(tableId('ReadModelTable'))]),
     ]);
   });

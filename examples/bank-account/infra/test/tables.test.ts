@@ -1,5 +1,9 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { eventTableDefinition, snapshotTableDefinition } from '@dynamo-es/event-store';
+import {
+  eventTableDefinition,
+  idempotencyTableDefinition,
+  snapshotTableDefinition,
+} from '@dynamo-es/event-store';
 import { readModelTableDefinition } from '@dynamo-es/projections';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
@@ -70,6 +74,22 @@ describe('snapshots table', () => {
 
   it('goes with the stack: snapshots are derived from the events', () => {
     expect(snapshots.DeletionPolicy).toBe('Delete');
+  });
+});
+
+describe('idempotency table', () => {
+  const idempotency = table('IdempotencyTable');
+
+  it('has the key schema of idempotencyTableDefinition and no stream', () => {
+    expectSameSchema(idempotency, idempotencyTableDefinition('idempotency'));
+    expect(idempotency.Properties.StreamSpecification).toBeUndefined();
+  });
+
+  it('is retained with the events: which requests were applied cannot be rebuilt from them', () => {
+    expect(idempotency.DeletionPolicy).toBe('Retain');
+    expect(idempotency.Properties.PointInTimeRecoverySpecification).toEqual({
+      PointInTimeRecoveryEnabled: true,
+    });
   });
 });
 

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SnapshotErrorContext } from '@dynamo-es/aggregate';
+import { type SnapshotErrorContext, StateCache } from '@dynamo-es/aggregate';
 import { EventStore, type Logger, type Metrics, SnapshotStore } from '@dynamo-es/event-store';
 import { consoleLogger, createStreamHandler, type ProjectionStreamHandler } from '@dynamo-es/projections';
 import { Bank } from '../application/bank.js';
@@ -7,8 +7,15 @@ import { BankQueries } from '../projections/bank-queries.js';
 import { bankProjections } from '../projections/index.js';
 import type { BankTables } from './tables.js';
 
-/** Snapshot an account every this many events: at most `IDEMPOTENCY_LOOKBACK` (100), see `application/idempotency.ts`. */
+/** Snapshot an account every this many events: a load without a cached state reads at most this many. */
 export const SNAPSHOT_EVERY = 50;
+
+/**
+ * Account states kept per process (per warm Lambda container): a command on an account this
+ * container served before reads only what is new since (one query, usually of one item) instead
+ * of loading it. Not optimistic: other containers write the same accounts all the time.
+ */
+export const CACHED_ACCOUNTS = 10_000;
 
 /** The write side and the read side of the bank, wired to one client and three tables. */
 export interface BankApp {
@@ -29,14 +36,20 @@ export interface BankAppOptions {
 
 /**
  * Wires the bank: one `EventStore` (keep one per process: it remembers the versions it has seen,
- * which makes most appends a single `PutItem`), the `Bank` service with snapshots, and the readers.
+ * which makes most appends a single `PutItem`) with its idempotency table, the `Bank` service with
+ * snapshots and a state cache, and the readers.
  *
  * @example
  * const { bank, queries } = createBankApp({ client, tables: bankTableNames('bank') });
  */
 export function createBankApp(options: BankAppOptions): BankApp {
   const { client, tables, onSnapshotError, metrics } = options;
-  const store = new EventStore({ client, tableName: tables.events, ...(metrics ? { metrics } : {}) });
+  const store = new EventStore({
+    client,
+    tableName: tables.events,
+    idempotency: { tableName: tables.idempotency },
+    ...(metrics ? { metrics } : {}),
+  });
   const snapshots = {
     store: new SnapshotStore({ client, tableName: tables.snapshots }),
     every: SNAPSHOT_EVERY,
@@ -45,7 +58,7 @@ export function createBankApp(options: BankAppOptions): BankApp {
   };
   return {
     store,
-    bank: new Bank({ store, snapshots }),
+    bank: new Bank({ store, snapshots, stateCache: new StateCache({ maxEntries: CACHED_ACCOUNTS }) }),
     queries: new BankQueries({ client, tableName: tables.readModels }),
   };
 }

@@ -1,8 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ID_PATTERN } from '../application/account-id.js';
-import type { MoveMoney, OpenAccount } from '../application/commands.js';
+import type { MoveMoney, OpenAccount, TransferMoney } from '../application/commands.js';
 import type { CommandContext } from '../application/request.js';
-import type { TransferMoney } from '../application/transfer.js';
 import { parseJsonBody } from './body.js';
 import { FieldReader } from './field-reader.js';
 import { HttpError } from './http-error.js';

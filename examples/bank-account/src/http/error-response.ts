@@ -1,4 +1,8 @@
-import { isAggregateNotFoundError, isRetriesExhaustedError } from '@dynamo-es/aggregate';
+import {
+  isAggregateNotFoundError,
+  isIdempotencyKeyReusedError,
+  isRetriesExhaustedError,
+} from '@dynamo-es/aggregate';
 import { isConcurrencyError, isInvalidInputError, isTransientError } from '@dynamo-es/event-store';
 import { ApplicationErrorCode, isApplicationError } from '../application/errors.js';
 import { BankErrorCode, isBankError } from '../domain/errors.js';
@@ -22,7 +26,6 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   [BankErrorCode.CurrencyMismatch]: 422,
   [BankErrorCode.NonZeroBalance]: 422,
   [BankErrorCode.BalanceLimitExceeded]: 422,
-  [ApplicationErrorCode.RequestIdReused]: 422,
 };
 
 /** What an error becomes on the wire: `{ error: { code, message, details? } }` with a status. */
@@ -61,6 +64,15 @@ export function errorReply(error: unknown): ErrorReply {
   }
   if (isBankError(error) || isApplicationError(error)) {
     return reply(STATUS_BY_CODE[error.code] ?? 422, error.code, error.message);
+  }
+  if (isIdempotencyKeyReusedError(error)) {
+    // Request ids are idempotency keys, unique bank-wide: one used for another command, another
+    // account or other arguments is a client bug, not a retry.
+    return reply(
+      422,
+      'REQUEST_ID_REUSED',
+      `Request id "${error.key}" was already used for another request; use a new id for a new request`,
+    );
   }
   if (isRetriesExhaustedError(error) || isConcurrencyError(error)) {
     return reply(

@@ -1,6 +1,6 @@
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { decodeEventItem, type EventItem, isEventItem, type StoredEvent } from '@dynamo-es/event-store';
-import type { AccountEvent } from '../domain/events.js';
+import type { AccountEvent } from '../../src/domain/bank-account.js';
 
 const SEGMENTS = 4;
 

@@ -1,7 +1,7 @@
 import type { StreamRunnerStats } from '@dynamo-es/projections';
-import type { BankTables } from '../app/tables.js';
-import { formatMoney } from '../domain/money.js';
-import type { BankTotals } from '../projections/bank-totals.js';
+import type { BankTables } from '../../src/app/tables.js';
+import { formatMoney } from '../../src/domain/money.js';
+import type { BankTotals } from '../../src/projections/bank-totals.js';
 import type { Verification } from '../verification/verify-read-models.js';
 import type { ScenarioOptions } from './options.js';
 import type { ScenarioStats } from './run-scenario.js';
@@ -54,7 +54,7 @@ export function formatReport(report: RunReport): string {
   const kinds = stats.byKind;
   const lines = [
     '',
-    `dynamo-es bank — DynamoDB Local at ${report.endpoint}, tables ${report.tables.events} / ${report.tables.snapshots} / ${report.tables.readModels}`,
+    `dynamo-es bank — DynamoDB Local at ${report.endpoint}, tables ${report.tables.events} / ${report.tables.snapshots} / ${report.tables.idempotency} / ${report.tables.readModels}`,
     `  accounts opened      ${n(stats.opened)} in ${s(stats.openMs)} (${rate(stats.opened, stats.openMs)}/s)`,
     `  commands             ${n(stats.commands)} in ${s(stats.commandMs)}: ${rate(stats.commands, stats.commandMs)} commands/s, concurrency ${report.options.concurrency}`,
     `                       ${n(kinds.deposit)} deposits, ${n(kinds.withdraw)} withdrawals, ${n(kinds.transfer)} transfers, ${n(kinds.close)} drain-and-close, ${n(kinds.resend)} re-sent, ${n(kinds['double-send'])} sent twice at once`,

@@ -1,18 +1,18 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { listDeadLetters, readModel } from '@dynamo-es/projections';
-import type { BankTables } from '../app/tables.js';
-import { apiGatewayEvent } from '../http/api-event.js';
-import type { HttpApiHandler } from '../http/http-api-handler.js';
+import type { BankTables } from '../../src/app/tables.js';
+import { apiGatewayEvent } from '../../src/http/api-event.js';
+import type { HttpApiHandler } from '../../src/http/http-api-handler.js';
 import {
   accountStatementProjection,
   type Movement,
   type StatementPage,
   statementKeys,
-} from '../projections/account-statement.js';
-import { type AccountSummary, accountSummaryProjection } from '../projections/account-summary.js';
-import { BankQueries, type StatementView } from '../projections/bank-queries.js';
-import { bankProjections } from '../projections/index.js';
+} from '../../src/projections/account-statement.js';
+import { type AccountSummary, accountSummaryProjection } from '../../src/projections/account-summary.js';
+import { BankQueries, type StatementView } from '../../src/projections/bank-queries.js';
+import { bankProjections } from '../../src/projections/index.js';
 import { type ExpectedReadModels, expectedReadModels } from './expected-read-models.js';
 import { scanEvents } from './scan-events.js';
 import { checkStoreIntegrity, type IntegrityProblem } from './store-integrity.js';

@@ -1,8 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Logger } from '@dynamo-es/event-store';
 import { StreamRunner } from '@dynamo-es/projections';
-import { createBankProjectionHandler } from '../app/bank-app.js';
-import type { BankTables } from '../app/tables.js';
+import { createBankProjectionHandler } from '../../src/app/bank-app.js';
+import type { BankTables } from '../../src/app/tables.js';
 import type { LagTracker } from './lag-tracker.js';
 
 /** The projections running locally on the events table's stream, with what they reported. */

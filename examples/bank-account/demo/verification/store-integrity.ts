@@ -1,5 +1,5 @@
 import type { StoredEvent } from '@dynamo-es/event-store';
-import type { AccountEvent } from '../domain/events.js';
+import type { AccountEvent } from '../../src/domain/bank-account.js';
 
 /** A fact about the store that must never be false, whatever the read models say. */
 export interface IntegrityProblem {
@@ -22,10 +22,10 @@ interface TransferHalf {
 }
 
 /**
- * Invariants of the events themselves: versions contiguous from 1; no event id twice in a stream
- * (a request applied twice would show here, its derived ids repeated); no balance ever below zero;
- * and every transfer stored whole, its sent half and received half with the same amount
- * (transfers are one atomic append of both).
+ * Invariants of the events themselves: versions contiguous from 1; no event id twice in a stream;
+ * every request id applied once (all the events carrying it were written by one command message,
+ * one causation id, bank-wide); no balance ever below zero; and every transfer stored whole, its
+ * sent half and received half with the same amount (transfers are one atomic append of both).
  */
 export function checkStoreIntegrity(
   streams: ReadonlyMap<string, readonly StoredEvent<AccountEvent>[]>,
@@ -33,6 +33,7 @@ export function checkStoreIntegrity(
   const problems: IntegrityProblem[] = [];
   const sent = new Map<string, TransferHalf>();
   const received = new Map<string, TransferHalf>();
+  problems.push(...requestProblems(streams));
   for (const [streamId, events] of streams) {
     problems.push(...streamProblems(streamId, events));
     for (const event of events) {
@@ -61,6 +62,24 @@ export function checkStoreIntegrity(
       });
   }
   return { transfers: sent.size, problems };
+}
+
+/** A request id applied twice would show as its events written by two command messages. */
+function requestProblems(
+  streams: ReadonlyMap<string, readonly StoredEvent<AccountEvent>[]>,
+): IntegrityProblem[] {
+  const problems: IntegrityProblem[] = [];
+  const causes = new Map<string, unknown>();
+  for (const [streamId, events] of streams) {
+    for (const { metadata } of events) {
+      const requestId = metadata.requestId as string | undefined;
+      if (requestId === undefined) continue;
+      if (!causes.has(requestId)) causes.set(requestId, metadata.causationId);
+      else if (causes.get(requestId) !== metadata.causationId)
+        problems.push({ rule: 'request ids applied once', streamId, detail: `${requestId} applied twice` });
+    }
+  }
+  return problems;
 }
 
 function streamProblems(streamId: string, events: readonly StoredEvent<AccountEvent>[]): IntegrityProblem[] {

@@ -6,9 +6,9 @@
 import { performance } from 'node:perf_hooks';
 import { connectDynamoDBLocal } from '@dynamo-es/local';
 import { isCaughtUpTimeoutError } from '@dynamo-es/projections';
-import { createBankApp } from './app/bank-app.js';
-import { bankTableNames, createBankTables } from './app/tables.js';
-import { createHttpApiHandler } from './http/http-api-handler.js';
+import { createBankApp } from '../src/app/bank-app.js';
+import { bankTableNames, createBankTables } from '../src/app/tables.js';
+import { createHttpApiHandler } from '../src/http/http-api-handler.js';
 import { LagTracker } from './scenario/lag-tracker.js';
 import { OptionsError, parseOptions, type ScenarioOptions, USAGE } from './scenario/options.js';
 import { createProgressBar } from './scenario/progress.js';

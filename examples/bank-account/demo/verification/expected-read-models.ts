@@ -1,9 +1,9 @@
 import type { StoredEvent } from '@dynamo-es/event-store';
-import { BankAccount } from '../domain/bank-account.js';
-import type { AccountEvent } from '../domain/events.js';
-import type { Movement } from '../projections/account-statement.js';
-import type { AccountSummary } from '../projections/account-summary.js';
-import type { BankTotals, CurrencyTotals } from '../projections/bank-totals.js';
+import type { AccountEvent } from '../../src/domain/bank-account.js';
+import { BankAccount } from '../../src/domain/bank-account.js';
+import type { Movement } from '../../src/projections/account-statement.js';
+import type { AccountSummary } from '../../src/projections/account-summary.js';
+import type { BankTotals, CurrencyTotals } from '../../src/projections/bank-totals.js';
 
 /** What the read models must hold, computed from the store without the projection code. */
 export interface ExpectedReadModels {

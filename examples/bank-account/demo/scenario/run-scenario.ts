@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import type { HttpRequest } from '../http/api-event.js';
-import { apiGatewayEvent } from '../http/api-event.js';
-import type { HttpApiHandler } from '../http/http-api-handler.js';
+import type { HttpRequest } from '../../src/http/api-event.js';
+import { apiGatewayEvent } from '../../src/http/api-event.js';
+import type { HttpApiHandler } from '../../src/http/http-api-handler.js';
 import type { ScenarioOptions } from './options.js';
 import { Random } from './random.js';
 import { type Step, type StepKind, Workload } from './workload.js';

@@ -1,4 +1,4 @@
-import type { HttpRequest } from '../http/api-event.js';
+import type { HttpRequest } from '../../src/http/api-event.js';
 import type { Random } from './random.js';
 
 /** What a step of the scenario does. */

@@ -1,6 +1,6 @@
-import { apiGatewayEvent } from '../http/api-event.js';
-import type { HttpApiHandler } from '../http/http-api-handler.js';
-import { startLocalServer } from '../http/local-server.js';
+import { apiGatewayEvent } from '../../src/http/api-event.js';
+import type { HttpApiHandler } from '../../src/http/http-api-handler.js';
+import { startLocalServer } from '../../src/http/local-server.js';
 
 /**
  * Serves the HTTP API on localhost until SIGINT or SIGTERM, after opening two demo accounts and
