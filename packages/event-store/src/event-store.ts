@@ -6,8 +6,8 @@ import { DEFAULT_COMPRESS_ABOVE } from './codec/body.js';
 import { InvalidInputError, isConcurrencyError } from './errors.js';
 import { KnownVersions } from './known-versions.js';
 import { type Logger, silentLogger } from './observability/logger.js';
-import { type Metrics, noMetrics } from './observability/metrics.js';
-import { withSpan } from './observability/tracing.js';
+import { type Metrics, type MetricsSink, toMetrics } from './observability/metrics.js';
+import { type Tracer, withSpan } from './observability/tracing.js';
 import { readEvents } from './reader.js';
 import type {
   AppendOptions,
@@ -55,10 +55,18 @@ export interface EventStoreOptions {
    * transparently whatever the setting.
    */
   readonly compressAbove?: number | false;
-  /** Told about conflicts and retries (default: silent). `console` and Powertools Logger fit. */
+  /** Told about conflicts and retries (default: silent). `console` and Powertools' `Logger` fit. */
   readonly logger?: Logger;
-  /** Receives `EventsAppended`, `AppendConflicts` and `AppendRetries` (default: none). */
-  readonly metrics?: Metrics;
+  /**
+   * Receives `EventsAppended`, `AppendConflicts` and `AppendRetries` (default: none):
+   * `createEmbeddedMetrics`, Powertools' `Metrics`, or any {@link Metrics}.
+   */
+  readonly metrics?: MetricsSink;
+  /**
+   * Where the `dynamo-es.append` spans go: Powertools' `Tracer` (X-Ray) or an OpenTelemetry
+   * tracer. Default: `@opentelemetry/api`'s global tracer when that package is installed.
+   */
+  readonly tracer?: Tracer;
 }
 
 export interface ReadStreamOptions {
@@ -82,7 +90,9 @@ export class EventStore<E extends EventShape = EventShape> {
   readonly client: DynamoDBClient;
   readonly upcasters: UpcasterChain;
   readonly logger: Logger;
+  /** The metrics the store reports to, as a {@link Metrics} whatever the option was given as. */
   readonly metrics: Metrics;
+  readonly tracer: Tracer | undefined;
   readonly #known: KnownVersions;
   readonly #appender: Appender;
 
@@ -93,7 +103,8 @@ export class EventStore<E extends EventShape = EventShape> {
     this.client = options.client;
     this.upcasters = new UpcasterChain(options.upcasters);
     this.logger = options.logger ?? silentLogger;
-    this.metrics = options.metrics ?? noMetrics;
+    this.metrics = toMetrics(options.metrics);
+    this.tracer = options.tracer;
     this.#known = new KnownVersions(options.knownStreams);
     const ulid = monotonicFactory(pooledRandom);
     const now = options.now ?? (() => new Date());
@@ -171,8 +182,11 @@ export class EventStore<E extends EventShape = EventShape> {
   async #write(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     const streams = appends.map((entry) => entry.streamId).join(',');
     try {
-      const results = await withSpan('dynamo-es.append', { 'dynamo_es.streams': streams }, () =>
-        this.#appender.append(appends),
+      const results = await withSpan(
+        'dynamo-es.append',
+        { 'dynamo_es.streams': streams },
+        () => this.#appender.append(appends),
+        this.tracer,
       );
       const count = results.reduce((sum, result) => sum + result.events.length, 0);
       this.metrics.record('EventsAppended', count, 'Count');
@@ -265,9 +279,30 @@ function assertStoreOptions(options: EventStoreOptions): void {
   const { compressAbove } = options;
   if (compressAbove !== undefined && compressAbove !== false)
     assertVersionNumber(compressAbove, 'compressAbove', 0);
+  assertHooks(options.logger, 'logger', [['debug', 'info', 'warn', 'error']]);
+  assertHooks(options.metrics, 'metrics', [
+    ['record'],
+    ['addMetric', 'singleMetric', 'publishStoredMetrics'],
+  ]);
+  assertHooks(options.tracer, 'tracer', [['startActiveSpan'], ['isTracingEnabled']]);
   for (const name of ['newEventId', 'now'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') {
       throw new InvalidInputError(name, `expected a function, got ${describeValue(options[name])}`);
     }
   }
+}
+
+/** `value` must have every method of one of `shapes` (a typo'd or wrong object fails here, not in production). */
+function assertHooks(value: unknown, path: string, shapes: readonly (readonly string[])[]): void {
+  if (value === undefined) return;
+  const has = (method: string) =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Record<string, unknown>)[method] === 'function';
+  if (shapes.some((methods) => methods.every(has))) return;
+  const expected = shapes.map((methods) => methods.join(', ')).join(' or ');
+  throw new InvalidInputError(
+    path,
+    `expected an object with the methods ${expected}, got ${describeValue(value)}`,
+  );
 }
