@@ -15,7 +15,7 @@ import { entryPoints, type PublishedPackage, publishedPackages } from './workspa
 // against DynamoDB Local, with Powertools' Logger, Metrics and Tracer passed in as they are.
 
 /** The oldest `@aws-sdk/*` version the peer ranges admit, and so the one tested here. */
-export const OLDEST_SUPPORTED_SDK = '3.600.0';
+const OLDEST_SUPPORTED_SDK = '3.600.0';
 const POWERTOOLS = '2.36.0';
 
 const exec = promisify(execFile);
