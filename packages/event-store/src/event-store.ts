@@ -8,8 +8,8 @@ import { buildGetIdempotencyRecord } from './idempotency/record-requests.js';
 import type { IdempotencyKey, IdempotencyRecord, IdempotencyTableOptions } from './idempotency/types.js';
 import { KnownVersions } from './known-versions.js';
 import { type Logger, silentLogger } from './observability/logger.js';
-import { type Metrics, noMetrics } from './observability/metrics.js';
-import { withSpan } from './observability/tracing.js';
+import { type Metrics, type MetricsSink, toMetrics } from './observability/metrics.js';
+import { type Tracer, withSpan } from './observability/tracing.js';
 import { readEvents, readPages } from './reader.js';
 import { assertAppends, assertStoreOptions, checkedTime, pooledRandom } from './store-checks.js';
 import type {
@@ -56,10 +56,18 @@ export interface EventStoreOptions {
    * transparently whatever the setting.
    */
   readonly compressAbove?: number | false;
-  /** Told about conflicts and retries (default: silent). `console` and Powertools Logger fit. */
+  /** Told about conflicts and retries (default: silent). `console` and Powertools' `Logger` fit. */
   readonly logger?: Logger;
-  /** Receives `EventsAppended`, `AppendConflicts` and `AppendRetries` (default: none). */
-  readonly metrics?: Metrics;
+  /**
+   * Receives `EventsAppended`, `AppendConflicts` and `AppendRetries` (default: none):
+   * `createEmbeddedMetrics`, Powertools' `Metrics`, or any {@link Metrics}.
+   */
+  readonly metrics?: MetricsSink;
+  /**
+   * Where the `dynamo-es.append` spans go: Powertools' `Tracer` (X-Ray) or an OpenTelemetry
+   * tracer. Default: `@opentelemetry/api`'s global tracer when that package is installed.
+   */
+  readonly tracer?: Tracer;
   /**
    * The table of idempotency records (see `createIdempotencyTable`), for keyed appends: a record
    * per key, written in the same transaction as the events. Default: none (keyed appends refused).
@@ -104,7 +112,9 @@ export class EventStore<E extends EventShape = EventShape> {
   readonly client: DynamoDBClient;
   readonly upcasters: UpcasterChain;
   readonly logger: Logger;
+  /** The metrics the store reports to, as a {@link Metrics} whatever the option was given as. */
   readonly metrics: Metrics;
+  readonly tracer: Tracer | undefined;
   readonly #known: KnownVersions;
   readonly #appender: Appender;
   readonly #keys: IdempotencyTableOptions | undefined;
@@ -117,7 +127,8 @@ export class EventStore<E extends EventShape = EventShape> {
     this.client = options.client;
     this.upcasters = new UpcasterChain(options.upcasters);
     this.logger = options.logger ?? silentLogger;
-    this.metrics = options.metrics ?? noMetrics;
+    this.metrics = toMetrics(options.metrics);
+    this.tracer = options.tracer;
     this.#known = new KnownVersions(options.knownStreams);
     this.#keys = options.idempotency;
     const ulid = monotonicFactory(pooledRandom);
@@ -223,8 +234,11 @@ export class EventStore<E extends EventShape = EventShape> {
   async #write(appends: readonly StreamAppend[], key?: IdempotencyKey): Promise<AppendResult[]> {
     const streams = appends.map((entry) => entry.streamId).join(',');
     try {
-      const results = await withSpan('dynamo-es.append', { 'dynamo_es.streams': streams }, () =>
-        this.#appender.append(appends, key),
+      const results = await withSpan(
+        'dynamo-es.append',
+        { 'dynamo_es.streams': streams },
+        () => this.#appender.append(appends, key),
+        this.tracer,
       );
       const count = results.reduce((sum, result) => sum + result.events.length, 0);
       this.metrics.record('EventsAppended', count, 'Count');

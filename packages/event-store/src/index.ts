@@ -62,15 +62,37 @@ export {
   isIdempotencyKeyExistsError,
   MAX_IDEMPOTENCY_KEY_LENGTH,
 } from './idempotency/index.js';
-export { type Logger, silentLogger } from './observability/logger.js';
 export {
   createEmbeddedMetrics,
+  type EmbeddedMetrics,
   type EmbeddedMetricsOptions,
+} from './observability/embedded-metrics.js';
+export { type HandlerInstruments, instrumentHandler } from './observability/instrument-handler.js';
+export {
+  createJsonLogger,
+  type JsonLogger,
+  type JsonLoggerOptions,
+  type LambdaContextLike,
+  type LogLevel,
+} from './observability/json-logger.js';
+export { type Logger, silentLogger } from './observability/logger.js';
+export {
+  flushMetrics,
   type Metrics,
+  type MetricsSink,
   type MetricUnit,
   noMetrics,
+  type PowertoolsMetricsLike,
+  toMetrics,
 } from './observability/metrics.js';
-export { withSpan } from './observability/tracing.js';
+export {
+  type OpenTelemetrySpanLike,
+  type OpenTelemetryTracerLike,
+  type PowertoolsTracerLike,
+  type Tracer,
+  withSpan,
+  type XRaySubsegmentLike,
+} from './observability/tracing.js';
 export {
   CorruptSnapshotError,
   createSnapshotTable,

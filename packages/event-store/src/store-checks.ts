@@ -84,9 +84,30 @@ export function assertStoreOptions(options: EventStoreOptions): void {
   const { compressAbove } = options;
   if (compressAbove !== undefined && compressAbove !== false)
     assertVersionNumber(compressAbove, 'compressAbove', 0);
+  assertHooks(options.logger, 'logger', [['debug', 'info', 'warn', 'error']]);
+  assertHooks(options.metrics, 'metrics', [
+    ['record'],
+    ['addMetric', 'singleMetric', 'publishStoredMetrics'],
+  ]);
+  assertHooks(options.tracer, 'tracer', [['startActiveSpan'], ['isTracingEnabled']]);
   for (const name of ['newEventId', 'now'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') {
       throw new InvalidInputError(name, `expected a function, got ${describeValue(options[name])}`);
     }
   }
+}
+
+/** `value` must have every method of one of `shapes` (a typo'd or wrong object fails here, not in production). */
+function assertHooks(value: unknown, path: string, shapes: readonly (readonly string[])[]): void {
+  if (value === undefined) return;
+  const has = (method: string) =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Record<string, unknown>)[method] === 'function';
+  if (shapes.some((methods) => methods.every(has))) return;
+  const expected = shapes.map((methods) => methods.join(', ')).join(' or ');
+  throw new InvalidInputError(
+    path,
+    `expected an object with the methods ${expected}, got ${describeValue(value)}`,
+  );
 }

@@ -46,14 +46,16 @@ describe('events table', () => {
     expect(events.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
   });
 
-  it('is retained when the stack is deleted, unless told otherwise', () => {
+  it('is retained and deletion-protected, unless told otherwise', () => {
     expect(events.DeletionPolicy).toBe('Retain');
+    expect(events.Properties.DeletionProtectionEnabled).toBe(true);
     const destroyable = resourceNamed(
       synthesize({ removalPolicy: RemovalPolicy.DESTROY }),
       'AWS::DynamoDB::Table',
       'EventsTable',
     )[1];
     expect(destroyable.DeletionPolicy).toBe('Delete');
+    expect(destroyable.Properties.DeletionProtectionEnabled).toBe(false);
   });
 
   it('lets CloudFormation name it, so stacks can coexist', () => {
@@ -62,7 +64,7 @@ describe('events table', () => {
 });
 
 describe('snapshots table', () => {
-  const snapshots = table('SnapshotsTable');
+  const snapshots = table('EventsSnapshotTable');
 
   it('has the key schema of snapshotTableDefinition', () => {
     expectSameSchema(snapshots, snapshotTableDefinition('snapshots'));
@@ -78,7 +80,7 @@ describe('snapshots table', () => {
 });
 
 describe('idempotency table', () => {
-  const idempotency = table('IdempotencyTable');
+  const idempotency = table('EventsIdempotencyTable');
 
   it('has the key schema of idempotencyTableDefinition and no stream', () => {
     expectSameSchema(idempotency, idempotencyTableDefinition('idempotency'));
@@ -94,7 +96,7 @@ describe('idempotency table', () => {
 });
 
 describe('read-model table', () => {
-  const readModels = table('ReadModelTable');
+  const readModels = table('ProjectionsReadModelTable');
 
   it('has the key schema and indexes of readModelTableDefinition', () => {
     expectSameSchema(readModels, readModelTableDefinition('read-models'));

@@ -7,6 +7,7 @@ import { isConcurrencyError, isInvalidInputError, isTransientError } from '@dyna
 import { ApplicationErrorCode, isApplicationError } from '../application/errors.js';
 import { BankErrorCode, isBankError } from '../domain/errors.js';
 import { HttpError } from './http-error.js';
+import { isDynamoDBUnavailable } from './unavailable.js';
 
 /**
  * HTTP status of every domain and application error code. 400: the request itself is wrong,
@@ -27,6 +28,9 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   [BankErrorCode.NonZeroBalance]: 422,
   [BankErrorCode.BalanceLimitExceeded]: 422,
 };
+
+/** `Retry-After` of a 503 when DynamoDB cannot be reached: long enough for a blip to pass. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 /** What an error becomes on the wire: `{ error: { code, message, details? } }` with a status. */
 export interface ErrorReply {
@@ -87,6 +91,16 @@ export function errorReply(error: unknown): ErrorReply {
     return reply(503, 'TRY_AGAIN', 'DynamoDB is busy; retry the request (with the same requestId)', {
       headers: { 'retry-after': '1' },
     });
+  }
+  if (isDynamoDBUnavailable(error)) {
+    return reply(
+      503,
+      'SERVICE_UNAVAILABLE',
+      'The database cannot be reached right now; retry in a few seconds',
+      {
+        headers: { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
+      },
+    );
   }
   return reply(500, 'INTERNAL_ERROR', 'Something went wrong on our side; it has been logged');
 }

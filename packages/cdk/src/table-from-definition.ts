@@ -15,6 +15,8 @@ export interface TableFromDefinitionProps {
   readonly removalPolicy: RemovalPolicy;
   /** Continuous backups with point-in-time recovery (35 days). Default: off. */
   readonly pointInTimeRecovery?: boolean;
+  /** CloudFormation and the API refuse to delete the table while this is on. Default: off. */
+  readonly deletionProtection?: boolean;
   /**
    * Physical table name. Default: CloudFormation generates one, so two stacks can live in one
    * account and a table can be replaced; the functions learn the name from their environment.
@@ -76,6 +78,7 @@ export function tableFromDefinition(
       ? { stream: streamViewType(id, definition.StreamSpecification.StreamViewType) }
       : {}),
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: props.pointInTimeRecovery ?? false },
+    deletionProtection: props.deletionProtection ?? false,
     removalPolicy: props.removalPolicy,
   });
   for (const index of definition.GlobalSecondaryIndexes ?? []) {

@@ -1,10 +1,10 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { isInvalidTableDefinitionError } from '../src/errors.js';
 import { tableFromDefinition } from '../src/table-from-definition.js';
-import { testApp } from './synthesize.js';
+import { testStack } from './support.js';
 
 const orders: CreateTableCommandInput = {
   TableName: 'orders',
@@ -46,7 +46,7 @@ const orders: CreateTableCommandInput = {
 };
 
 function synthesizeTable(definition: CreateTableCommandInput) {
-  const stack = new Stack(testApp(), 'TableTest');
+  const stack = testStack();
   tableFromDefinition(stack, 'Table', definition, { removalPolicy: RemovalPolicy.DESTROY });
   return Template.fromStack(stack);
 }
