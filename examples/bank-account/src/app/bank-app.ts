@@ -35,8 +35,8 @@ export interface BankAppOptions {
   readonly client: DynamoDBClient;
   readonly tables: BankTables;
   /**
-   * Snapshot problems never fail a command; they are reported here (default: a `warn` line on
-   * `logger` when there is one, else the aggregate package's own warning).
+   * Snapshot problems never fail a command; they are also reported here (default: only the
+   * repository's own `warn` line on `logger` and its `SnapshotFailures` metric).
    */
   readonly onSnapshotError?: (error: unknown, context: SnapshotErrorContext) => void;
   /** Conflicts, retries and snapshot problems (default: silent; the Lambda functions pass `createJsonLogger()`). */
@@ -66,12 +66,9 @@ export function createBankApp(options: BankAppOptions): BankApp {
     ...(metrics ? { metrics } : {}),
     ...(tracer ? { tracer } : {}),
   });
-  // A structured line, like every other line of the function (the default would be plain text).
-  const onError =
-    options.onSnapshotError ??
-    (logger &&
-      ((error: unknown, context: SnapshotErrorContext) =>
-        logger.warn('dynamo-es: snapshot failed; the command is unaffected', { ...context, error })));
+  // Snapshot failures are reported by the repository itself: a structured `warn` on the store's
+  // logger and a `SnapshotFailures` metric (a console warning only when there is no logger).
+  const onError = options.onSnapshotError;
   const snapshots = {
     store: new SnapshotStore({ client, tableName: tables.snapshots }),
     every: SNAPSHOT_EVERY,
