@@ -32,6 +32,8 @@ const READMES: Readonly<Record<string, Context>> = {
     variables: { client: 'DynamoDBClient' },
     imports: DYNAMODB,
   },
+  'packages/stream-runner/README.md': { packages: ['@dynamo-es/stream-runner'], variables: {} },
+  'packages/cli/README.md': { packages: ['@dynamo-es/cli'], variables: {} },
   'packages/local/README.md': { packages: ['@dynamo-es/local'], variables: {} },
   'packages/cdk/README.md': {
     packages: ['@dynamo-es/cdk'],
