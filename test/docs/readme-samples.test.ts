@@ -32,6 +32,12 @@ const READMES: Readonly<Record<string, Context>> = {
     variables: { client: 'DynamoDBClient' },
     imports: DYNAMODB,
   },
+  'packages/projections/README.md': {
+    packages: ['@dynamo-es/projections', '@dynamo-es/event-store'],
+    // The quick start's `readModels` and `accounts` projection, which the prose uses throughout.
+    variables: { client: 'DynamoDBClient', readModels: 'ReadModels', accounts: 'Projection' },
+    imports: { ...DYNAMODB, 'aws-lambda': ['type DynamoDBStreamHandler'] },
+  },
   'packages/stream-runner/README.md': { packages: ['@dynamo-es/stream-runner'], variables: {} },
   'packages/cli/README.md': { packages: ['@dynamo-es/cli'], variables: {} },
   'packages/local/README.md': { packages: ['@dynamo-es/local'], variables: {} },
