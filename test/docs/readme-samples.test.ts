@@ -10,8 +10,8 @@ import { declaredNames, importedNames, readmeSamples, type Sample } from './read
 // the sample imports them itself, and the variables the prose names (`client`, `store`), declared
 // with their real types unless the sample declares them.
 //
-// Not yet compiled (their APIs are being rewritten; phase B adds them): packages/aggregate,
-// packages/projections and packages/cli READMEs.
+// The aggregate README's samples import the user's domain (`./bank-account.js`): it is
+// `__samples__/bank-account.ts`, next to where the samples are compiled.
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -32,6 +32,19 @@ const READMES: Readonly<Record<string, Context>> = {
     variables: { client: 'DynamoDBClient' },
     imports: DYNAMODB,
   },
+  'packages/aggregate/README.md': {
+    packages: ['@dynamo-es/aggregate', '@dynamo-es/event-store'],
+    variables: { client: 'DynamoDBClient', store: 'EventStore' },
+    imports: DYNAMODB,
+  },
+  'packages/projections/README.md': {
+    packages: ['@dynamo-es/projections', '@dynamo-es/event-store'],
+    // The quick start's `readModels` and `accounts` projection, which the prose uses throughout.
+    variables: { client: 'DynamoDBClient', readModels: 'ReadModels', accounts: 'Projection' },
+    imports: { ...DYNAMODB, 'aws-lambda': ['type DynamoDBStreamHandler'] },
+  },
+  'packages/stream-runner/README.md': { packages: ['@dynamo-es/stream-runner'], variables: {} },
+  'packages/cli/README.md': { packages: ['@dynamo-es/cli'], variables: {} },
   'packages/local/README.md': { packages: ['@dynamo-es/local'], variables: {} },
   'packages/cdk/README.md': {
     packages: ['@dynamo-es/cdk'],
