@@ -44,7 +44,7 @@ export interface ReadModelContext<D = unknown> {
 export type ProjectionHandler<E extends EventShape, D> = (
   event: StoredEvent<E>,
   ctx: ReadModelContext<D>,
-) => void | Promise<unknown>;
+) => unknown;
 
 /**
  * Handlers keyed by event type; types without a handler are skipped by the projection.
@@ -159,7 +159,7 @@ export function defineProjection<E extends EventShape, D = unknown>(
     onPoisonEvent = 'park-stream',
     streamDocument,
   } = validate(definition);
-  const table = new Map<string, (event: StoredEvent, ctx: ReadModelContext) => void | Promise<unknown>>(
+  const table = new Map<string, (event: StoredEvent, ctx: ReadModelContext) => unknown>(
     Object.entries(handlers as unknown as Record<string, never>).filter(
       ([, handler]) => handler !== undefined,
     ),
