@@ -84,10 +84,10 @@ function lanesOf(records: DynamoDBRecord[], scenario: Scenario, random: () => nu
 }
 
 let sequence = 10n ** 30n;
-const toCopy = (record: DynamoDBRecord): DynamoDBRecord => ({
-  ...record,
-  dynamodb: { ...record.dynamodb, SequenceNumber: String((sequence += 1n)) },
-});
+function toCopy(record: DynamoDBRecord): DynamoDBRecord {
+  sequence += 1n;
+  return { ...record, dynamodb: { ...record.dynamodb, SequenceNumber: String(sequence) } };
+}
 
 /** One Lambda instance: its own client (faults, a kill switch) and its own feed object (its own caches). */
 function instance(tables: Awaited<ReturnType<typeof feedTables>>, scenario: Scenario, random: () => number) {
