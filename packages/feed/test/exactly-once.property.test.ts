@@ -149,7 +149,7 @@ async function runScenario(scenario: Scenario): Promise<void> {
         tables.client.send(new DeleteTableCommand({ TableName })),
       ),
     );
-    tables.client.destroy();
+    tables.destroy();
   }
 }
 

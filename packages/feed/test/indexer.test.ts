@@ -19,7 +19,7 @@ beforeEach(async () => {
 });
 afterEach(() => {
   for (const client of clients.splice(0)) client.destroy();
-  tables.client.destroy();
+  tables.destroy();
 });
 
 /** A feed object of its own (an indexer instance) on a client of its own. */
