@@ -9,7 +9,7 @@ import { Indexer, type IndexOutcome } from './indexer/indexer.js';
 import { integerOption, positionOption } from './internal/validation.js';
 import type { FeedEntry } from './reader/entries.js';
 import type { FeedEvent, FeedEventSource } from './reader/fetch-events.js';
-import { compileFilter, type FeedFilter } from './reader/filter.js';
+import { compileFilter, type FeedFilter, typesOf } from './reader/filter.js';
 import { locate } from './reader/locate.js';
 import { type FeedPage, type ReaderContext, readEntryPages, readEventPages } from './reader/read-pages.js';
 import { Subscription, type SubscriptionOptions } from './subscription/subscription.js';
@@ -202,7 +202,11 @@ export class Feed<E extends EventShape = EventShape> {
     const meta = await this.#log.meta();
     if (!meta) return undefined;
     const from = await locate(this.#log, meta, fromPosition, consistentRead);
-    return { meta, options: { from, fromPosition, matches, consistentRead, pageSize } };
+    const types = typesOf(options?.filter);
+    return {
+      meta,
+      options: { from, fromPosition, matches, consistentRead, pageSize, ...(types ? { types } : {}) },
+    };
   }
 }
 

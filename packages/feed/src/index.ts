@@ -2,6 +2,7 @@ export { type Batch, type BatchEntry, decodeBatchItem, encodeBatchItem } from '.
 export { FeedAttribute } from './codec/keys.js';
 export type { FeedMeta } from './codec/meta-item.js';
 export type { StreamState } from './codec/state-item.js';
+export { decodeTypeItem, encodeTypeItems, TYPE_ITEM_MAX_BYTES } from './codec/type-item.js';
 export type { IndexedHeader } from './dynamodb/events-table.js';
 export {
   CorruptFeedError,

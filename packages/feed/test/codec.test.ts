@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type Batch, decodeBatchItem, encodeBatchItem, isCorruptFeedError } from '../src/index.js';
+import {
+  type Batch,
+  decodeBatchItem,
+  decodeTypeItem,
+  encodeBatchItem,
+  encodeTypeItems,
+  isCorruptFeedError,
+  TYPE_ITEM_MAX_BYTES,
+} from '../src/index.js';
 
 const batch: Batch = {
   first: 41,
@@ -58,5 +66,62 @@ describe('batch items (offline)', () => {
     } catch (error) {
       expect(isCorruptFeedError(error)).toBe(true);
     }
+  });
+});
+
+describe('type index items (offline)', () => {
+  it('list each type of a batch with its positions, streams and versions, keyed by type, epoch and first position', () => {
+    const items = encodeTypeItems(batch, 20);
+    expect(items.map((item) => [item.p?.S, item.n?.N, item.c?.N])).toEqual([
+      ['y#2#Deposited', '41', '2'],
+      ['y#2#Withdrawn', '42', '1'],
+      ['y#2#Opened', '44', '1'],
+    ]);
+    expect(items[0]?.b?.S).toBe('{"s":["account-1"],"e":[[0,0,7],[2,0,9]]}');
+    expect(decodeTypeItem(items[0] as never, 'Deposited', 20)).toEqual([
+      { position: 41, streamId: 'account-1', version: 7, type: 'Deposited' },
+      { position: 43, streamId: 'account-1', version: 9, type: 'Deposited' },
+    ]);
+    expect(decodeTypeItem(items[2] as never, 'Opened', 20)).toEqual([
+      { position: 44, streamId: 'account-"2"', version: 1, type: 'Opened' },
+    ]);
+    // Derived from the batch alone: writing them again writes the same items.
+    expect(encodeTypeItems(batch, 20)).toEqual(items);
+  });
+
+  it('split a type with many events in a batch into items of bounded size, each keyed by its first position', () => {
+    const streams = Array.from({ length: 60 }, (_, index) => ({
+      streamId: `${'x'.repeat(400)}-${index}`,
+      fromVersion: 1,
+      types: Array(50).fill('Deposited') as string[],
+    }));
+    const large: Batch = { first: 1, count: 3_000, writtenAt: 0, entries: streams };
+    const items = encodeTypeItems(large, 100_000);
+    expect(items.length).toBeGreaterThan(1);
+    for (const item of items)
+      expect(Buffer.byteLength(item.b?.S ?? '')).toBeLessThan(TYPE_ITEM_MAX_BYTES + 1_024);
+    const entries = items.flatMap((item) => decodeTypeItem(item, 'Deposited', 100_000));
+    expect(entries.map((entry) => entry.position)).toEqual(
+      Array.from({ length: 3_000 }, (_, index) => index + 1),
+    );
+    expect(items.map((item) => Number(item.n?.N))).toEqual(
+      items.map((item) => decodeTypeItem(item, 'Deposited', 100_000)[0]?.position),
+    );
+  });
+
+  it.each([
+    ['a count that does not match the rows', { c: { N: '3' } }],
+    ['an item under another type', { p: { S: 'y#2#Withdrawn' } }],
+    ['an item under another epoch', { p: { S: 'y#1#Deposited' } }],
+    ['rows that are not JSON', { b: { S: '{"s":[' } }],
+    ['a first row not at the first position', { b: { S: '{"s":["a"],"e":[[1,0,7],[2,0,9]]}' } }],
+    ['rows out of order', { b: { S: '{"s":["a"],"e":[[0,0,7],[0,0,9]]}' } }],
+    ['a stream index out of range', { b: { S: '{"s":["a"],"e":[[0,0,7],[2,1,9]]}' } }],
+    ['a version 0', { b: { S: '{"s":["a"],"e":[[0,0,0],[2,0,9]]}' } }],
+  ])('reject %s as corrupt', (_, patch) => {
+    const [item] = encodeTypeItems(batch, 20);
+    expect(() => decodeTypeItem({ ...item, ...patch } as never, 'Deposited', 20)).toThrow(
+      expect.objectContaining({ code: 'DYNAMO_ES_FEED_CORRUPT' }),
+    );
   });
 });

@@ -178,6 +178,16 @@ async function verify(feed: Feed, store: EventStore, ids: string[], random: () =
       suffix.push(event.position);
     }
     expect(suffix).toEqual(all.filter((event) => event.position >= from).map((event) => event.position));
+    // By type, through the type index (every batch but the latest) and the latest batch's entries.
+    const types = TYPES.filter(() => random() < 0.5);
+    const typed: number[] = [];
+    for await (const entry of feed.readEntries({ fromPosition: from, filter: { types } }))
+      typed.push(entry.position);
+    expect(typed).toEqual(
+      all
+        .filter((event) => event.position >= from && types.includes(event.type as never))
+        .map((e) => e.position),
+    );
   }
 }
 

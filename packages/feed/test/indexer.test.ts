@@ -76,18 +76,19 @@ describe('the indexer', () => {
     expect(await entries(feed)).toEqual(['1:a@1', '2:a@2', '3:a@3', '4:a@4']);
   });
 
-  it('costs one Query, one BatchGetItem, one PutItem and an UpdateItem per stream of the batch it follows', async () => {
+  it('costs one Query, one BatchGetItem, and for the batch it follows an UpdateItem per stream and a PutItem per type', async () => {
     for (const id of ['a', 'b', 'c']) await appendEvents(tables.store, id, ['Opened']);
     await instance().index({ Records: await recordsOf(tables.client, tables.eventsTable, ['a', 'b']) });
     const next = instance();
     await next.feed.headPosition(); // reads the meta item once per instance
     const requests = countRequests(next.client);
     await next.index({ Records: await recordsOf(tables.client, tables.eventsTable, ['c']) });
+    // The batch of a and b (one type): 2 state updates and 1 type index item; then its own batch.
     expect(requests.byCommand()).toEqual({
       QueryCommand: 1,
       UpdateItemCommand: 2,
       BatchGetItemCommand: 1,
-      PutItemCommand: 1,
+      PutItemCommand: 2,
     });
   });
 

@@ -7,10 +7,12 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type Batch, decodeBatchItem, encodeBatchItem } from '../codec/batch-item.js';
-import type { Item } from '../codec/keys.js';
+import { type Item, typeOfTypeKey } from '../codec/keys.js';
 import { decodeMetaItem, type FeedMeta } from '../codec/meta-item.js';
 import { decodeStateItem, type StreamState } from '../codec/state-item.js';
+import { decodeTypeItem, encodeTypeItems } from '../codec/type-item.js';
 import { chunks, mapLimit } from '../internal/map-limit.js';
+import type { FeedEntry } from '../reader/entries.js';
 import {
   batchAtOrBeforeQuery,
   batchesQuery,
@@ -20,6 +22,7 @@ import {
 import { getCheckpointRequest, saveCheckpointRequest } from '../requests/checkpoint-requests.js';
 import { advanceHeadRequest, createMetaRequest, getMetaRequest } from '../requests/meta-requests.js';
 import { raiseStateRequest, scanStatesRequest, statesKeys } from '../requests/state-requests.js';
+import { putTypeItemRequest, typeItemsQuery } from '../requests/type-requests.js';
 import { batchGet } from './batch-get.js';
 
 /** What writing a batch did: written, or lost the race to the batch already there. */
@@ -113,6 +116,25 @@ export class FeedTable {
     });
   }
 
+  /** Writes a batch's type index items (one `PutItem` per type in it; the same items again is fine). */
+  async putTypeItems(batch: Batch, epochSize: number, concurrency: number): Promise<void> {
+    await mapLimit(encodeTypeItems(batch, epochSize), concurrency, async (item) => {
+      await this.client.send(new PutItemCommand(putTypeItemRequest(this.tableName, item)));
+    });
+  }
+
+  /** One page (1 MB) of a type's index entries in one epoch, items first at `from` .. `to`. */
+  async typePage(
+    options: { epoch: number; type: string; from: number; to: number; startKey?: Item },
+    epochSize: number,
+  ): Promise<{ entries: FeedEntry[]; next: Item | undefined }> {
+    const output = await this.client.send(new QueryCommand(typeItemsQuery(this.tableName, options)));
+    return {
+      entries: (output.Items ?? []).flatMap((item) => decodeTypeItem(item, options.type, epochSize)),
+      next: output.LastEvaluatedKey,
+    };
+  }
+
   /** Consistent reads of streams' states; a stream not in the feed has none. */
   async readStates(streamIds: readonly string[], concurrency: number): Promise<Map<string, StreamState>> {
     const states = new Map<string, StreamState>();
@@ -145,8 +167,14 @@ export class FeedTable {
     }
   }
 
-  /** Every stream state of the feed (a scan of the whole table, for the validator). */
-  async *scanStates(consistentRead: boolean): AsyncGenerator<StreamState[]> {
+  /**
+   * Every stream state and type index entry of the feed (a scan of the whole table, for the
+   * validator), a page at a time.
+   */
+  async *scanStates(
+    consistentRead: boolean,
+    epochSize: number,
+  ): AsyncGenerator<{ states: StreamState[]; typed: FeedEntry[] }> {
     let startKey: Item | undefined;
     do {
       const output = await this.client.send(
@@ -154,7 +182,13 @@ export class FeedTable {
           scanStatesRequest(this.tableName, { consistentRead, ...(startKey ? { startKey } : {}) }),
         ),
       );
-      yield (output.Items ?? []).map(decodeStateItem);
+      const page = { states: [] as StreamState[], typed: [] as FeedEntry[] };
+      for (const item of output.Items ?? []) {
+        const type = typeOfTypeKey(item);
+        if (type === undefined) page.states.push(decodeStateItem(item));
+        else page.typed.push(...decodeTypeItem(item, type, epochSize));
+      }
+      yield page;
       startKey = output.LastEvaluatedKey;
     } while (startKey);
   }

@@ -63,12 +63,17 @@ export class FeedLog {
   }
 
   /**
-   * Applies a batch's stream states (idempotent, monotonic). Every writer does this to the batch
-   * it is about to follow, before putting its own: so every batch but the latest is applied.
+   * Applies a batch: raises its streams' states (idempotent, monotonic) and writes its type index
+   * items (idempotent: derived from the batch). Every writer does this to the batch it is about to
+   * follow, before putting its own: so every batch but the latest is applied, states and index.
    */
   async apply(batch: Batch | undefined): Promise<void> {
     if (!batch || this.#applied === batch.first) return;
-    await this.table.raiseStates(statesOf(batch), this.#concurrency);
+    const meta = await this.metaForWriting();
+    await Promise.all([
+      this.table.raiseStates(statesOf(batch), this.#concurrency),
+      this.table.putTypeItems(batch, meta.epochSize, this.#concurrency),
+    ]);
     this.#applied = batch.first;
   }
 

@@ -1,35 +1,17 @@
+import type { StreamState } from '../codec/state-item.js';
 import { EventsTable } from '../dynamodb/events-table.js';
 import { FeedTable } from '../dynamodb/feed-table.js';
 import { isCorruptFeedError } from '../errors.js';
 import type { Feed } from '../feed.js';
+import { FeedLog } from '../indexer/feed-log.js';
 import { mapLimit } from '../internal/map-limit.js';
 import { integerOption } from '../internal/validation.js';
+import { Findings } from './findings.js';
+import { type FeedProblem, FeedProblemKind } from './problem-kind.js';
 import { type StreamTally, streamTally, typeDigest } from './stream-tally.js';
+import { TypeIndexCheck } from './type-index-check.js';
 
-/** What {@link validateFeed} can find wrong. */
-export const FeedProblemKind = {
-  /** Events of the table the feed does not hold (yet: an indexer that lags shows here too). */
-  Missing: 'missing',
-  /** A version the feed holds twice. */
-  Duplicate: 'duplicate',
-  /** A stream's versions out of order in the feed (a version before one it skipped). */
-  OutOfOrder: 'out-of-order',
-  /** Versions in the feed that the events table does not hold. */
-  Unknown: 'unknown',
-  /** The same versions, but not the same types. */
-  TypeMismatch: 'type-mismatch',
-  /** A stream state claiming more than the feed holds (it would make the indexer skip events). */
-  StateAhead: 'state-ahead',
-  /** Positions that do not follow each other, or an unreadable batch. */
-  Corrupt: 'corrupt',
-} as const;
-export type FeedProblemKind = (typeof FeedProblemKind)[keyof typeof FeedProblemKind];
-
-export interface FeedProblem {
-  readonly kind: FeedProblemKind;
-  readonly streamId?: string;
-  readonly detail: string;
-}
+export { type FeedProblem, FeedProblemKind } from './problem-kind.js';
 
 /** What {@link validateFeed} found. */
 export interface FeedValidation {
@@ -70,7 +52,23 @@ export async function validateFeed(options: ValidateFeedOptions): Promise<FeedVa
   const { feed } = options;
   const segments = integerOption(options.segments, 4, 'segments');
   const consistentRead = options.consistentRead ?? true;
-  const found = new Findings(integerOption(options.maxProblems, 100, 'maxProblems'));
+  const found = new Findings(
+    integerOption(options.maxProblems, 100, 'maxProblems'),
+    Object.values(FeedProblemKind),
+  );
+  const table = new FeedTable(feed.client, feed.tableName);
+  const meta = await table.meta();
+  const latest = meta
+    ? await new FeedLog(table, { positionsPerEpoch: meta.epochSize, concurrency: 1 })
+        .latest()
+        // A corrupt batch is reported by the read of the batches below; the index is not compared.
+        .catch((error) => {
+          if (isCorruptFeedError(error)) return undefined;
+          throw error;
+        })
+    : undefined;
+  // Every batch before the latest has its type index items: compare them below this position.
+  const typeIndex = new TypeIndexCheck(latest?.first ?? 1);
   const streams = new Map<string, StreamTally>();
   const tally = (streamId: string) => {
     const known = streams.get(streamId);
@@ -79,7 +77,7 @@ export async function validateFeed(options: ValidateFeedOptions): Promise<FeedVa
     streams.set(streamId, entry);
     return entry;
   };
-  const positions = await readFeedSide(feed, consistentRead, tally, found);
+  const positions = await readFeedSide(feed, { consistentRead, tally, found, typeIndex });
   const events = new EventsTable(feed.eventStore.client, feed.eventStore.tableName);
   let scanned = 0;
   await mapLimit([...Array(segments).keys()], segments, async (segment) => {
@@ -93,8 +91,10 @@ export async function validateFeed(options: ValidateFeedOptions): Promise<FeedVa
       }
     }
   });
-  for await (const states of new FeedTable(feed.client, feed.tableName).scanStates(consistentRead)) {
-    for (const state of states) {
+  await scanStatesAndIndex(
+    table,
+    { consistentRead, epochSize: meta?.epochSize ?? 1, found, typeIndex },
+    (state) => {
       const feedMax = streams.get(state.streamId)?.feed.max ?? 0;
       if (state.version > feedMax) {
         found.add(
@@ -103,9 +103,10 @@ export async function validateFeed(options: ValidateFeedOptions): Promise<FeedVa
           `state at version ${state.version}, feed at ${feedMax}`,
         );
       }
-    }
-  }
+    },
+  );
   for (const [streamId, entry] of streams) compare(streamId, entry, found);
+  typeIndex.report(found);
   return {
     ok: found.total === 0,
     events: scanned,
@@ -116,16 +117,39 @@ export async function validateFeed(options: ValidateFeedOptions): Promise<FeedVa
   };
 }
 
+/** Scans the stream states and type index items of the feed table. */
+async function scanStatesAndIndex(
+  table: FeedTable,
+  options: { consistentRead: boolean; epochSize: number; found: Findings; typeIndex: TypeIndexCheck },
+  onState: (state: StreamState) => void,
+): Promise<void> {
+  try {
+    for await (const { states, typed } of table.scanStates(options.consistentRead, options.epochSize)) {
+      states.forEach(onState);
+      for (const entry of typed) options.typeIndex.addIndexed(entry);
+    }
+  } catch (error) {
+    if (!isCorruptFeedError(error)) throw error;
+    options.found.add(FeedProblemKind.Corrupt, undefined, error.message);
+  }
+}
+
 /** Reads every entry in order; returns the last position. */
 async function readFeedSide(
   feed: Feed,
-  consistentRead: boolean,
-  tally: (streamId: string) => StreamTally,
-  found: Findings,
+  sides: {
+    consistentRead: boolean;
+    tally: (streamId: string) => StreamTally;
+    found: Findings;
+    typeIndex: TypeIndexCheck;
+  },
 ): Promise<number> {
+  const { consistentRead, tally, found, typeIndex } = sides;
   let expected = 1;
   try {
-    for await (const { position, streamId, version, type } of feed.readEntries({ consistentRead })) {
+    for await (const entry of feed.readEntries({ consistentRead })) {
+      const { position, streamId, version, type } = entry;
+      typeIndex.addBatched(entry);
       if (position !== expected) {
         found.add(FeedProblemKind.Corrupt, undefined, `position ${position} follows ${expected - 1}`);
       }
@@ -172,22 +196,5 @@ function compare(streamId: string, { feed, table }: StreamTally, found: Findings
       streamId,
       'the feed lists other types than the events table holds',
     );
-  }
-}
-
-class Findings {
-  readonly counts: Record<FeedProblemKind, number> = Object.fromEntries(
-    Object.values(FeedProblemKind).map((kind) => [kind, 0]),
-  ) as Record<FeedProblemKind, number>;
-  readonly problems: FeedProblem[] = [];
-  total = 0;
-
-  constructor(readonly max: number) {}
-
-  add(kind: FeedProblemKind, streamId: string | undefined, detail: string, weight = 1): void {
-    this.counts[kind] += weight;
-    this.total += weight;
-    if (this.problems.length < this.max)
-      this.problems.push({ kind, ...(streamId ? { streamId } : {}), detail });
   }
 }

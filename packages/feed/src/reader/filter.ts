@@ -37,6 +37,14 @@ export function compileFilter(filter: FeedFilter | undefined, path = 'options.fi
     (prefixes === undefined || prefixes.some((prefix) => streamId.startsWith(prefix)));
 }
 
+/**
+ * The types a filter asks for, each once (`undefined`: every type). Call after {@link compileFilter},
+ * which checks the filter. With types, readers use the type index instead of every batch.
+ */
+export function typesOf(filter: FeedFilter | undefined): readonly string[] | undefined {
+  return filter?.types === undefined ? undefined : [...new Set(filter.types)];
+}
+
 function strings(value: unknown, path: string): string[] {
   if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item.length === 0)) {
     throw new InvalidFeedInputError(path, `expected non-empty strings, got ${describeValue(value)}`);

@@ -6,6 +6,7 @@ import { type FeedEntry, matchingEntries } from './entries.js';
 import { type FeedEvent, type FeedEventSource, fetchEvents } from './fetch-events.js';
 import type { EntryMatcher } from './filter.js';
 import { readBatches } from './read-batches.js';
+import { readTypeEntryPages } from './read-type-pages.js';
 
 /** Events read from the feed, in position order, and where reading goes on. */
 export interface FeedPage<T> {
@@ -35,6 +36,8 @@ export interface PageOptions {
   /** Entries before this position are skipped. */
   readonly fromPosition: number;
   readonly matches: EntryMatcher;
+  /** The types the filter asks for: read through the type index rather than every batch. */
+  readonly types?: readonly string[];
   readonly consistentRead: boolean;
   /** Events fetched per page at most. */
   readonly pageSize: number;
@@ -42,13 +45,18 @@ export interface PageOptions {
 
 /**
  * The matching entries from a batch on, in pages of at most `pageSize` (and at least one page per
- * `Query` page of batches, empty when nothing matched, so `end` keeps moving).
+ * `Query` page of batches, empty when nothing matched, so `end` keeps moving). A filter by type
+ * reads the type index instead of the batches (see `readTypeEntryPages`).
  */
 export async function* readEntryPages(
   log: FeedLog,
   meta: FeedMeta,
   options: PageOptions,
 ): AsyncGenerator<FeedPage<FeedEntry>> {
+  if (options.types) {
+    yield* readTypeEntryPages(log, meta, { ...options, types: options.types });
+    return;
+  }
   const { from, consistentRead } = options;
   for await (const page of readBatches(log.table, meta, { from, consistentRead })) {
     const entries = matchingEntries(page.batches, options.fromPosition, options.matches);

@@ -29,15 +29,19 @@ export function statesKeys(streamIds: readonly string[]): KeysAndAttributes {
   return { Keys: streamIds.map(stateKey), ConsistentRead: true };
 }
 
-/** A page of a scan of the feed table that keeps its stream states only (for the validator). */
+/**
+ * A page of a scan of the feed table that keeps its stream states and type index items (for the
+ * validator). The scan is billed for every item it reads, batches included, so keeping both kinds
+ * costs nothing more than one of them.
+ */
 export function scanStatesRequest(
   tableName: string,
   options: { consistentRead: boolean; startKey?: Record<string, AttributeValue> },
 ): ScanCommandInput {
   return {
     TableName: tableName,
-    FilterExpression: 'begins_with(p, :prefix)',
-    ExpressionAttributeValues: { ':prefix': { S: KeyPrefix.State } },
+    FilterExpression: 'begins_with(p, :state) OR begins_with(p, :type)',
+    ExpressionAttributeValues: { ':state': { S: KeyPrefix.State }, ':type': { S: KeyPrefix.Type } },
     ConsistentRead: options.consistentRead,
     ...(options.startKey ? { ExclusiveStartKey: options.startKey } : {}),
   };

@@ -3,7 +3,7 @@ import { InvalidFeedInputError } from '../errors.js';
 import { jitteredDelay, sleep } from '../internal/backoff.js';
 import { integerOption, nameOption, positionOption } from '../internal/validation.js';
 import type { FeedEvent } from '../reader/fetch-events.js';
-import { compileFilter, type EntryMatcher, type FeedFilter } from '../reader/filter.js';
+import { compileFilter, type EntryMatcher, type FeedFilter, typesOf } from '../reader/filter.js';
 import { locate } from '../reader/locate.js';
 import { type ReaderContext, readEventPages } from '../reader/read-pages.js';
 
@@ -50,6 +50,7 @@ export class Subscription<E extends EventShape = EventShape> {
   readonly #handler: (event: FeedEvent<E>) => Promise<void> | void;
   readonly #fromPosition: number;
   readonly #matches: EntryMatcher;
+  readonly #types: readonly string[] | undefined;
   readonly #pageSize: number;
   readonly #consistentRead: boolean;
   readonly #poll: { minMs: number; maxMs: number };
@@ -65,6 +66,7 @@ export class Subscription<E extends EventShape = EventShape> {
     this.#handler = options.handler;
     this.#fromPosition = positionOption(options.fromPosition, 'options.fromPosition');
     this.#matches = compileFilter(options.filter);
+    this.#types = typesOf(options.filter);
     this.#pageSize = integerOption(options.pageSize, 100, 'options.pageSize');
     this.#consistentRead = options.consistentRead ?? true;
     const minMs = integerOption(options.poll?.minMs, 100, 'options.poll.minMs');
@@ -146,6 +148,7 @@ export class Subscription<E extends EventShape = EventShape> {
       from: cursor.from,
       fromPosition: cursor.position + 1,
       matches: this.#matches,
+      ...(this.#types ? { types: this.#types } : {}),
       consistentRead: this.#consistentRead,
       pageSize: this.#pageSize,
     });
