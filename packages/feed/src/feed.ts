@@ -14,6 +14,12 @@ import { locate } from './reader/locate.js';
 import { type FeedPage, type ReaderContext, readEntryPages, readEventPages } from './reader/read-pages.js';
 import { Subscription, type SubscriptionOptions } from './subscription/subscription.js';
 
+/**
+ * The largest `maxBatchBytes`: a batch's entries plus one stream id over the limit (a batch always
+ * takes one entry) and the item's keys stay under DynamoDB's 400 KB per item.
+ */
+export const MAX_BATCH_BYTES = 256 * 1024;
+
 /** Options of {@link Feed}. */
 export interface FeedOptions {
   /** Client for the feed table; injected, never created here. */
@@ -31,7 +37,10 @@ export interface FeedOptions {
   readonly maxStreamsPerBatch?: number;
   /** Events per batch at most (default 1,000; never more than an epoch). */
   readonly maxEventsPerBatch?: number;
-  /** Bytes of entries per batch at most (default 32 KB). */
+  /**
+   * Bytes of entries per batch at most (default 32 KB, at most {@link MAX_BATCH_BYTES}: a batch is
+   * one item, and DynamoDB takes 400 KB per item).
+   */
   readonly maxBatchBytes?: number;
   /** Requests in flight at once for state writes and event reads (default 16). */
   readonly concurrency?: number;
@@ -93,7 +102,7 @@ export class Feed<E extends EventShape = EventShape> {
           integerOption(options.maxEventsPerBatch, 1_000, 'maxEventsPerBatch'),
           positionsPerEpoch - 1,
         ),
-        maxBytes: integerOption(options.maxBatchBytes, 32 * 1024, 'maxBatchBytes', 256),
+        maxBytes: integerOption(options.maxBatchBytes, 32 * 1024, 'maxBatchBytes', 256, MAX_BATCH_BYTES),
       },
       concurrency,
       maxAttempts: integerOption(options.maxAttempts, 20, 'maxAttempts'),

@@ -17,7 +17,7 @@ export {
   isMissingEventError,
   MissingEventError,
 } from './errors.js';
-export { Feed, type FeedOptions, type ReadAllOptions } from './feed.js';
+export { Feed, type FeedOptions, MAX_BATCH_BYTES, type ReadAllOptions } from './feed.js';
 export {
   createFeedIndexer,
   type FeedIndexerHandler,

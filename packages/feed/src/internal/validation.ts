@@ -1,14 +1,21 @@
 import { describeValue } from '@dynamo-es/event-store';
 import { InvalidFeedInputError } from '../errors.js';
 
-/** `value` when it is an integer of at least `min`, `fallback` when undefined; throws otherwise. */
-export function integerOption(value: unknown, fallback: number, path: string, min = 1): number {
+/**
+ * `value` when it is an integer of at least `min` (and at most `max`), `fallback` when undefined;
+ * throws otherwise.
+ */
+export function integerOption(
+  value: unknown,
+  fallback: number,
+  path: string,
+  min = 1,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new InvalidFeedInputError(
-      path,
-      `expected an integer of at least ${min}, got ${describeValue(value)}`,
-    );
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new InvalidFeedInputError(path, `expected an integer ${range}, got ${describeValue(value)}`);
   }
   return value;
 }
