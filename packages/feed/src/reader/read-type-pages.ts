@@ -57,7 +57,10 @@ async function* readIndexed(
       .filter(
         (entry) => entry.position >= options.fromPosition && options.matches(entry.streamId, entry.type),
       )
-      .sort((a, b) => a.position - b.position);
+      .sort((a, b) => a.position - b.position)
+      // Items of one batch are derived from it alone, but code that splits large ones differently
+      // could have written overlapping items for it: a position is listed once whatever.
+      .filter((entry, index, sorted) => index === 0 || sorted[index - 1]?.position !== entry.position);
     // Every position before the next epoch (or the range's end) is covered once this one is read:
     // an event's index item starts at or before it, so lives in its epoch or an earlier one.
     const end = Math.min((epoch + 1) * epochSize, range.to + 1);
