@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { propertySeed } from '../../../test/support/property-seed.js';
+import { type LocalProjections, startLocalProjections } from '../demo/scenario/projection-runner.js';
+import { runScenario } from '../demo/scenario/run-scenario.js';
+import { verifyReadModels } from '../demo/verification/verify-read-models.js';
 import { STATEMENT_PAGE_SIZE } from '../src/projections/account-statement.js';
-import { type LocalProjections, startLocalProjections } from '../src/scenario/projection-runner.js';
-import { runScenario } from '../src/scenario/run-scenario.js';
-import { verifyReadModels } from '../src/verification/verify-read-models.js';
 import { createTestBank, type TestBank } from './support/bank.js';
 
 describe('the bank end to end: HTTP handler, event store, DynamoDB Stream, StreamRunner, read models', () => {

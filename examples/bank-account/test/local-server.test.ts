@@ -30,7 +30,7 @@ describe('local HTTP server', () => {
       body: '{"amount": 1.5}',
     });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('INVALID_REQUEST');
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('INVALID_AMOUNT');
     expect((await fetch(`${server.url}/nowhere`)).status).toBe(404);
   });
 
