@@ -33,6 +33,7 @@ const READMES: Readonly<Record<string, Context>> = {
     imports: DYNAMODB,
   },
   'packages/local/README.md': { packages: ['@dynamo-es/local'], variables: {} },
+  'packages/feed/README.md': { packages: ['@dynamo-es/feed'], variables: {}, imports: DYNAMODB },
   'packages/cdk/README.md': {
     packages: ['@dynamo-es/cdk'],
     variables: { stack: 'Stack', queryFunction: 'lambda.IFunction' },

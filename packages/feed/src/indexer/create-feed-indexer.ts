@@ -1,4 +1,12 @@
-import { type Logger, type Metrics, noMetrics, silentLogger, withSpan } from '@dynamo-es/event-store';
+import {
+  type Logger,
+  type Metrics,
+  type MetricsSink,
+  silentLogger,
+  type Tracer,
+  toMetrics,
+  withSpan,
+} from '@dynamo-es/event-store';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { InvalidFeedInputError } from '../errors.js';
 import type { Feed } from '../feed.js';
@@ -8,14 +16,20 @@ import { batchItemFailures, type DeliveredHeader, deliveredHeaders } from './str
 /** Options of {@link createFeedIndexer}. */
 export interface FeedIndexerOptions {
   readonly feed: Feed;
-  /** Batches (`debug`, `info` when something was filled or lost a race) and failed streams (`error`). */
+  /**
+   * Batches (`debug`, `info` when something was filled or lost a race) and failed streams
+   * (`error`): `console`, Powertools' `Logger` or `createJsonLogger()`.
+   */
   readonly logger?: Logger;
   /**
    * `FeedEventsIndexed`, `FeedDuplicatesSkipped`, `FeedGapsFilled`, `FeedBatchesWritten`,
    * `FeedConflicts`, `FeedStreamsFailed` (Count) and `FeedIndexerLag` (Milliseconds: now minus the
-   * time the newest indexed event was written).
+   * time the newest indexed event was written). A {@link Metrics}, `createEmbeddedMetrics()` or
+   * Powertools' `Metrics` as it is; flush it once per invocation with `instrumentHandler`.
    */
-  readonly metrics?: Metrics;
+  readonly metrics?: MetricsSink;
+  /** Where the `dynamo-es.feed-index` span goes: Powertools' `Tracer` or an OpenTelemetry tracer. */
+  readonly tracer?: Tracer;
 }
 
 /**
@@ -46,24 +60,31 @@ export function createFeedIndexer(options: FeedIndexerOptions): FeedIndexerHandl
   const feed = options?.feed;
   if (typeof feed?.index !== 'function') throw new InvalidFeedInputError('feed', 'expected a Feed');
   const logger = options.logger ?? silentLogger;
-  const metrics = options.metrics ?? noMetrics;
+  const metrics = toMetrics(options.metrics);
+  const { tracer } = options;
   return async (event) => {
     const headers = deliveredHeaders(event?.Records ?? []);
     if (headers.length === 0) return { batchItemFailures: [] };
-    return withSpan('dynamo-es.feed-index', { 'dynamo_es.records': headers.length }, async () => {
-      let outcome: IndexOutcome;
-      try {
-        outcome = await feed.index(headers);
-      } catch (error) {
-        // The feed itself is unreadable (corrupt): every stream of the batch comes again.
-        logger.error('dynamo-es: feed indexing failed', { error: (error as Error).message });
-        const all = new Set(headers.map((header) => header.streamId));
-        metrics.record('FeedStreamsFailed', all.size, 'Count');
-        return { batchItemFailures: batchItemFailures(headers, all) };
-      }
-      report(outcome, headers, { logger, metrics, now: feed.now().getTime() });
-      return { batchItemFailures: batchItemFailures(headers, new Set(outcome.failed.keys())) };
-    });
+    const attributes = { 'dynamo_es.records': headers.length };
+    return withSpan(
+      'dynamo-es.feed-index',
+      attributes,
+      async () => {
+        let outcome: IndexOutcome;
+        try {
+          outcome = await feed.index(headers);
+        } catch (error) {
+          // The feed itself is unreadable (corrupt): every stream of the batch comes again.
+          logger.error('dynamo-es: feed indexing failed', { error: (error as Error).message });
+          const all = new Set(headers.map((header) => header.streamId));
+          metrics.record('FeedStreamsFailed', all.size, 'Count');
+          return { batchItemFailures: batchItemFailures(headers, all) };
+        }
+        report(outcome, headers, { logger, metrics, now: feed.now().getTime() });
+        return { batchItemFailures: batchItemFailures(headers, new Set(outcome.failed.keys())) };
+      },
+      tracer,
+    );
   };
 }
 
