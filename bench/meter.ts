@@ -142,7 +142,10 @@ export interface CapacityMeter {
  * - a transaction bills twice that per item, ConditionCheck items included (sized by reading the
  *   checked item with `lookup`, an unmetered client, after the request);
  * - a Query bills ceil(sum of the returned item sizes / 4 KB) RCU, at least 1, half when
- *   eventually consistent; a GetItem the same for its one item.
+ *   eventually consistent; a GetItem the same for its one item; a BatchGetItem each item (found or
+ *   not) as a GetItem;
+ * - an UpdateItem or DeleteItem, and each Delete or Update of a transaction, as a 1 KB item (the
+ *   request does not carry the size of the item it changes).
  */
 export function capacityMeter(
   client: DynamoDBClient,
@@ -209,14 +212,18 @@ async function billed(
   if (command === 'PutItemCommand') {
     const old = failure?.name === 'ConditionalCheckFailedException' ? failure.Item : undefined;
     wcu = failure ? writeKb(old ? size(old) : 0) : writeKb(itemsPut[0] ?? 0);
+  } else if (command === 'UpdateItemCommand' || command === 'DeleteItemCommand') {
+    // Sized by the item they change, which the request does not carry: counted as 1 KB.
+    wcu = 1;
   } else if (command === 'TransactWriteItemsCommand') {
     wcu = itemsPut.reduce((sum, bytes) => sum + 2 * writeKb(bytes), 0);
+    wcu += 2 * otherWritesOf(input);
     for (const key of checks) wcu += 2 * writeKb(await checkedItemBytes(lookup, key, size));
   } else if (command === 'BatchWriteItemCommand') {
     wcu = itemsPut.reduce((sum, bytes) => sum + writeKb(bytes), 0);
-  } else if (command === 'QueryCommand' || command === 'GetItemCommand') {
-    const bytes = items.reduce((sum, item) => sum + size(item), 0);
-    rcu = Math.max(1, Math.ceil(bytes / 4096)) * (input.ConsistentRead === true ? 1 : 0.5);
+    wcu += batchDeletesOf(input);
+  } else {
+    rcu = readUnitsOf(command, input, output, items, size);
   }
   return {
     command,
@@ -242,6 +249,49 @@ function itemsPutBy(command: string, input: Record<string, unknown>): Item[] {
       .flatMap((request) => (request.PutRequest ? [request.PutRequest.Item] : []));
   }
   return [];
+}
+
+/** RCU of a read: a Query, Scan or GetItem by the bytes returned, a BatchGetItem per item. */
+function readUnitsOf(
+  command: string,
+  input: Record<string, unknown>,
+  output: Record<string, unknown> | undefined,
+  items: readonly Item[],
+  size: (item: Item) => number,
+): number {
+  if (command === 'BatchGetItemCommand') return batchGetUnits(input, output, size);
+  if (command !== 'QueryCommand' && command !== 'GetItemCommand' && command !== 'ScanCommand') return 0;
+  const bytes = items.reduce((sum, item) => sum + size(item), 0);
+  return Math.max(1, Math.ceil(bytes / 4096)) * (input.ConsistentRead === true ? 1 : 0.5);
+}
+
+/** Each item of a BatchGetItem is billed as its own GetItem (at least 1 RCU each, found or not). */
+function batchGetUnits(
+  input: Record<string, unknown>,
+  output: Record<string, unknown> | undefined,
+  size: (item: Item) => number,
+): number {
+  const requests = Object.values((input.RequestItems as Record<string, BatchGetRequest>) ?? {});
+  const found = Object.values((output?.Responses as Record<string, Item[]> | undefined) ?? {}).flat();
+  const keys = requests.reduce((sum, request) => sum + request.Keys.length, 0);
+  const units = found.reduce((sum, item) => sum + Math.max(1, Math.ceil(size(item) / 4096)), 0);
+  const factor = requests.every((request) => request.ConsistentRead === true) ? 1 : 0.5;
+  return (units + keys - found.length) * factor;
+}
+
+type BatchGetRequest = { readonly Keys: unknown[]; readonly ConsistentRead?: boolean };
+
+/** Deletes and updates of a transaction, counted as 1 KB items (their size is not in the request). */
+function otherWritesOf(input: Record<string, unknown>): number {
+  return ((input.TransactItems as { Delete?: unknown; Update?: unknown }[] | undefined) ?? []).filter(
+    (action) => action.Delete !== undefined || action.Update !== undefined,
+  ).length;
+}
+
+function batchDeletesOf(input: Record<string, unknown>): number {
+  return Object.values((input.RequestItems as Record<string, { DeleteRequest?: unknown }[]>) ?? {})
+    .flat()
+    .filter((request) => request.DeleteRequest !== undefined).length;
 }
 
 function conditionChecksOf(command: string, input: Record<string, unknown>) {

@@ -13,6 +13,8 @@ export interface Probed<T> {
   readonly wcu: number;
   readonly rcu: number;
   readonly itemsRead: number;
+  /** Items written: one per put/update/delete, each item of a transaction or batch write. */
+  readonly itemsWritten: number;
   readonly itemsSent: readonly Item[];
   readonly conditionChecks: number;
 }
@@ -44,6 +46,7 @@ export function probe(client: DynamoDBClient, lookup: DynamoDBClient): Probe {
         wcu: capacity.wcu(),
         rcu: capacity.rcu(),
         itemsRead: costs.reduce((sum, cost) => sum + cost.itemsRead, 0),
+        itemsWritten: counts.itemsWritten(),
         itemsSent: capacity.itemsSent(),
         conditionChecks: checks,
       };

@@ -213,6 +213,25 @@ describe('the packed packages in an existing app on an older SDK', () => {
     expect(cli.stdout.trim().split('\n')).toHaveLength(3);
   });
 
+  it('say how to load a TypeScript projections module when no loader is installed', async () => {
+    const env = { DYNAMO_ES_ENDPOINT: testEndpoint() };
+    const events = `pack-ts-${Date.now().toString(36)}`;
+    const tables = ['--events-table', events];
+    await run('npx', ['dynamo-es', 'tables', 'create', 'events', 'read-models', ...tables], project, env);
+    await writeFile(join(project, 'projections.ts'), 'export const projections: unknown[] = [];\n');
+    const rebuild = run(
+      'npx',
+      ['dynamo-es', 'projections', 'rebuild', 'accounts', '--projections', 'projections.ts', ...tables],
+      project,
+      env,
+    );
+    // Node 23+ strips types itself: the module loads, and has no projection "accounts".
+    const nativeTypeScript = Boolean((process.features as { typescript?: unknown }).typescript);
+    await expect(rebuild).rejects.toThrow(
+      nativeTypeScript ? /accounts/ : /no TypeScript loader is installed: `npm install --save-dev tsx`/,
+    );
+  });
+
   it('load from plain JavaScript, every entry point', async () => {
     const entries = packages.flatMap((pkg: PublishedPackage) => entryPoints(pkg));
     const { stdout } = await run(process.execPath, ['check.mjs', ...entries], project);

@@ -2,17 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AggregateRepository, DeciderCommandHandler, handleCommand } from '@dynamo-es/aggregate';
 import { EventStore, EventStoreErrorCode, encodeEventItem, type StoredEvent } from '@dynamo-es/event-store';
-import {
-  createStreamHandler,
-  DynamoDBCheckpointStore,
-  defineProjection,
-  getDocument,
-  listDeadLetters,
-  ProjectionErrorCode,
-  readModel,
-  replayDeadLetters,
-  StreamRunner,
-} from '@dynamo-es/projections';
+import { defineProjection, ProjectionErrorCode, ReadModels } from '@dynamo-es/projections';
+import { DynamoDBCheckpointStore, StreamRunner } from '@dynamo-es/stream-runner';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestClient, testClient } from '../support/dynamodb.js';
@@ -441,21 +432,29 @@ describe('projections', () => {
     }
   });
 
-  it('rejects bad stream handler options', async () => {
+  it('rejects bad read-model and stream handler options', async () => {
     const projection = ledgerProjection({ name: 'bad-options' });
     const eventStore = store;
     for (const options of [
       undefined,
       {},
-      { projections: [], client, eventStore },
-      { projections: [projection], eventStore },
-      { projections: [projection], client },
-      { projections: [projection, projection], client, eventStore },
-      { projections: [projection], client, eventStore, maxAttempts: 0 },
-      { projections: [projection], client, eventStore, maxAttempts: Number.NaN },
-      { projections: [projection], client, eventStore, maxConflictRounds: -1 },
+      { eventStore },
+      { client },
+      { client, eventStore, tableName: '' },
     ]) {
-      await expectRejected(() => createStreamHandler(options as never));
+      await expectRejected(() => new ReadModels(options as never));
+    }
+    const readModels = new ReadModels({ client, eventStore, tableName: tables.readModels });
+    for (const [projections, options] of [
+      [[], {}],
+      [undefined, {}],
+      [[{}], {}],
+      [[projection, projection], {}],
+      [[projection], { maxAttempts: 0 }],
+      [[projection], { maxAttempts: Number.NaN }],
+      [[projection], { maxConflictRounds: -1 }],
+    ] as const) {
+      await expectRejected(() => readModels.streamHandler(projections as never, options as never));
     }
   });
 
@@ -489,35 +488,33 @@ describe('projections', () => {
 
   it('rejects bad document keys in readers', async () => {
     const projection = ledgerProjection({ name: 'bad-reads' });
-    const reader = readModel({ client, tableName: tables.readModels, projection, version: 1 });
-    for (const key of ['', 'k'.repeat(1025), 'a\ud800', 5, undefined]) {
-      await expectRejected(() => reader.get(key as string), ProjectionErrorCode.InvalidDocument);
-      await expectRejected(
-        () =>
-          getDocument({ client, tableName: tables.readModels, projection, version: 1, key: key as string }),
-        ProjectionErrorCode.InvalidDocument,
-      );
+    const readModels = new ReadModels({ client, eventStore: store, tableName: tables.readModels });
+    for (const reader of [readModels.reader(projection, { pinned: true }), readModels.reader(projection)]) {
+      for (const key of ['', 'k'.repeat(1025), 'a\ud800', 5, undefined]) {
+        await expectRejected(() => reader.get(key as string), ProjectionErrorCode.InvalidDocument);
+      }
     }
   });
 
-  it('rejects a malformed projection in listDeadLetters and replayDeadLetters', async () => {
-    for (const projection of [{}, { name: 'a#b', version: 1 }, { name: 'ok', version: -1 }]) {
-      await expectRejected(() =>
-        listDeadLetters({ client, tableName: tables.readModels, projection: projection as never }),
-      );
-      await expectRejected(() =>
-        replayDeadLetters({
-          client,
-          eventStore: store,
-          readModelTable: tables.readModels,
-          projection: projection as never,
-        }),
-      );
+  it('rejects a malformed projection reference everywhere one is taken', async () => {
+    const readModels = new ReadModels({ client, eventStore: store, tableName: tables.readModels });
+    for (const projection of [
+      undefined,
+      {},
+      { name: 'a#b', version: 1 },
+      { name: 'ok', version: -1 },
+    ] as never[]) {
+      await expectRejected(() => readModels.reader(projection));
+      await expectRejected(() => readModels.deadLetters.list(projection));
+      await expectRejected(() => readModels.deadLetters.replay(projection));
+      await expectRejected(() => readModels.rebuild(projection));
+      await expectRejected(() => readModels.versions.switch(projection));
+      await expectRejected(() => readModels.versions.delete(projection));
     }
   });
 });
 
-describe('stream records fed to createStreamHandler', () => {
+describe('stream records fed to ReadModels.streamHandler', () => {
   it('ignores or reports missing images and foreign shapes without failing the valid records of the batch', async () => {
     const writer = new EventStore<LedgerEvent>({ client: testClient(), tableName: tables.events });
     const streamId = `${tables.events}-records`;
@@ -553,13 +550,12 @@ describe('stream records fed to createStreamHandler', () => {
       }),
     ];
     const projection = ledgerProjection({ name: 'foreign-records' });
-    const handler = createStreamHandler({
-      projections: [projection],
+    const handler = new ReadModels({
       client: testClient(),
       eventStore: writer,
-      readModelTable: tables.readModels,
+      tableName: tables.readModels,
       logger: recordingLogger(),
-    });
+    }).streamHandler([projection]);
     const batch = [
       valid(events[0]!),
       ...foreign.slice(0, 5),
@@ -591,15 +587,26 @@ describe('stream records fed to createStreamHandler', () => {
     expect(documents[streamKey(streamId)]).toEqual({ balance: 6, count: 3, lastVersion: 3 });
   });
 
-  it('survives null entries in Records', async () => {
-    const handler = createStreamHandler({
-      projections: [ledgerProjection({ name: 'null-records' })],
+  it('survives null entries in Records, also next to valid records', async () => {
+    const handler = new ReadModels({
       client: testClient(),
       eventStore: store,
-      readModelTable: tables.readModels,
+      tableName: tables.readModels,
       logger: recordingLogger(),
-    });
+    }).streamHandler([ledgerProjection({ name: 'null-records' })]);
     await expect(handler({ Records: [null, undefined] as never })).resolves.toEqual({
+      batchItemFailures: [],
+    });
+    const streamId = `${tables.events}-null-records`;
+    const { events } = await store.append(streamId, [deposit({ amount: 1, commandId: 'null-1' })], {
+      expectedVersion: 'no-stream',
+    });
+    const image = encodeEventItem(events[0]!).item as never;
+    const valid = {
+      eventName: 'INSERT',
+      dynamodb: { NewImage: image, SequenceNumber: '1' },
+    } as DynamoDBRecord;
+    await expect(handler({ Records: [null, valid, undefined] as never })).resolves.toEqual({
       batchItemFailures: [],
     });
   });

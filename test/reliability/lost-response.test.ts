@@ -10,7 +10,7 @@ import {
   type StoredEvent,
 } from '@dynamo-es/event-store';
 import { createDynamoDBClient } from '@dynamo-es/local';
-import { createStreamHandler } from '@dynamo-es/projections';
+import { ReadModels } from '@dynamo-es/projections';
 import type { DynamoDBRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -293,13 +293,12 @@ describe('a write whose answer is lost', () => {
       where: 'outside-sdk-retries',
     });
     const projection = ledgerProjection({ name: 'ledger-lost-commits' });
-    const handler = createStreamHandler({
-      projections: [projection],
+    const handler = new ReadModels({
       client,
       eventStore: new EventStore({ client, tableName: tables.events }),
-      readModelTable: tables.readModels,
+      tableName: tables.readModels,
       logger: recordingLogger(),
-    });
+    }).streamHandler([projection]);
     // Like Lambda with ReportBatchItemFailures: redeliver from the lowest failed record, and
     // sometimes the whole batch again (a retry after a timeout).
     let from = 0;

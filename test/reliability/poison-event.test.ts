@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventStore } from '@dynamo-es/event-store';
-import { listDeadLetters, projectInMemory, replayDeadLetters } from '@dynamo-es/projections';
+import { projectInMemory, ReadModels } from '@dynamo-es/projections';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClient } from '../support/dynamodb.js';
 import { type LedgerEvent, ledgerProjection, streamKey, TOTAL_KEY } from './support/ledger.js';
@@ -89,12 +89,13 @@ describe('a poison event in one stream', () => {
       });
       expect(handlerCalls.poison).toBe(MAX_ATTEMPTS);
       expect(running.failedBatches).toEqual([]);
-      const letters = await listDeadLetters({
+      const readModels = new ReadModels({
         client: testClient(),
+        eventStore: store,
         tableName: tables.readModels,
-        projection,
-        streamId: poisonStream,
+        logger: running.logger,
       });
+      const letters = await readModels.deadLetters.list(projection, { streamId: poisonStream });
       expect(letters).toHaveLength(1);
       expect(letters[0]).toMatchObject({
         streamId: poisonStream,
@@ -105,13 +106,7 @@ describe('a poison event in one stream', () => {
 
       // The fix is deployed: replay applies the poison event and the parked rest of its stream.
       broken = false;
-      const replay = await replayDeadLetters({
-        projection,
-        client: testClient(),
-        eventStore: store,
-        readModelTable: tables.readModels,
-        logger: running.logger,
-      });
+      const replay = await readModels.deadLetters.replay(projection);
       expect(replay.replayed).toHaveLength(1);
       expect(replay.failed).toHaveLength(0);
       const afterReplay = await readModelAndFold({
@@ -126,17 +121,7 @@ describe('a poison event in one stream', () => {
         count: events.length,
       });
       // A second replay finds nothing open; the unparked stream keeps flowing live.
-      expect(
-        (
-          await replayDeadLetters({
-            projection,
-            client: testClient(),
-            eventStore: store,
-            readModelTable: tables.readModels,
-            logger: running.logger,
-          })
-        ).replayed,
-      ).toHaveLength(0);
+      expect((await readModels.deadLetters.replay(projection)).replayed).toHaveLength(0);
       await appendRounds(1);
       await running.runner.waitForCaughtUp({ timeoutMs: 60_000 });
       const final = await readAllEvents(testClient(), tables.events);

@@ -9,7 +9,7 @@ import { createLedgerTables, deleteLedgerTables, type LedgerTables } from './sup
 import { readAllEvents, readModelAndFold, storeProblems } from './support/verify.js';
 import { runScript, type ScriptProcess } from './support/worker-process.js';
 
-// Scenario 3: the projection worker (StreamRunner + createStreamHandler + DynamoDBCheckpointStore)
+// Scenario 3: the projection worker (StreamRunner + ReadModels.streamHandler + DynamoDBCheckpointStore)
 // is killed with SIGKILL inside a batch, before its commit and between its commit and the runner's
 // checkpoint; restarted each time. Redelivered records must be skipped, not applied again.
 

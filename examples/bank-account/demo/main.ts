@@ -5,10 +5,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { connectDynamoDBLocal } from '@dynamo-es/local';
-import { isCaughtUpTimeoutError } from '@dynamo-es/projections';
+import { isCaughtUpTimeoutError } from '@dynamo-es/stream-runner';
 import { createBankApp } from '../src/app/bank-app.js';
 import { bankTableNames, createBankTables } from '../src/app/tables.js';
 import { createHttpApiHandler } from '../src/http/http-api-handler.js';
+import { assertPortAvailable, isPortInUseError } from '../src/http/local-server.js';
 import { LagTracker } from './scenario/lag-tracker.js';
 import { OptionsError, parseOptions, type ScenarioOptions, USAGE } from './scenario/options.js';
 import { createProgressBar } from './scenario/progress.js';
@@ -32,6 +33,16 @@ const count = (value: number) => value.toLocaleString('en-US');
 
 async function main(options: ScenarioOptions): Promise<number> {
   const started = performance.now();
+  if (options.serve) {
+    // Found out now, not after the whole workload ran.
+    try {
+      await assertPortAvailable(options.port);
+    } catch (error) {
+      if (!isPortInUseError(error)) throw error;
+      console.error(`${error.message}; pick another with --port <n>, or run without --serve`);
+      return 2;
+    }
+  }
   console.log(
     `Starting DynamoDB Local${process.env.DYNAMODB_ENDPOINT ? ` at ${process.env.DYNAMODB_ENDPOINT}` : ''}…`,
   );

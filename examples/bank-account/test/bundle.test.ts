@@ -35,6 +35,7 @@ async function runBeside(lines: string[], env: Record<string, string>): Promise<
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       EVENTS_TABLE_NAME: 'events',
       SNAPSHOTS_TABLE_NAME: 'snapshots',
+      IDEMPOTENCY_TABLE_NAME: 'idempotency',
       READ_MODEL_TABLE_NAME: 'read-models',
       ...env,
     },
@@ -86,6 +87,7 @@ describe('npm run bundle', () => {
         AWS_ENDPOINT_URL_DYNAMODB: testEndpoint(),
         EVENTS_TABLE_NAME: tables.events,
         SNAPSHOTS_TABLE_NAME: tables.snapshots,
+        IDEMPOTENCY_TABLE_NAME: tables.idempotency,
         READ_MODEL_TABLE_NAME: tables.readModels,
       },
     );

@@ -26,7 +26,7 @@ export const IamActions = {
   idempotency: ['dynamodb:GetItem', 'dynamodb:PutItem'],
   /** `SnapshotStore.load` and `save` (the aggregate repository's snapshots). */
   snapshots: ['dynamodb:GetItem', 'dynamodb:PutItem'],
-  /** `readModel(...).get` and the active-version pointer: what a query side needs. */
+  /** `readModels.reader(...).get` and the active-version pointer: what a query side needs. */
   readModelRead: ['dynamodb:GetItem'],
   /**
    * The projection handler: documents and checkpoints read (`GetItem`, `BatchGetItem`, `Query`) and

@@ -36,7 +36,7 @@ export interface StreamProjectionProps extends EventSourceSettings {
   readonly eventStore: EventStoreTable;
   /**
    * The projection handler: the props of a {@link DynamoEsFunction} (at least `entry`, a module
-   * exporting the `createStreamHandler` handler), or a function you built.
+   * exporting `readModels.streamHandler(...)`), or a function you built.
    */
   readonly handler: DynamoEsFunctionProps | lambda.IFunction;
   /** The read-model table. Default: one from `readModelTableDefinition`, destroyed with the stack (rebuilt from the events). */
@@ -115,7 +115,7 @@ export class StreamProjection extends Construct {
     this.alarms = this.#alarms(props.alarms ?? {});
   }
 
-  /** Lets a query side read the read models (`GetItem`), as `readModel(...).get` does. */
+  /** Lets a query side read the read models (`GetItem`), as `readModels.reader(...).get` does. */
   grantReadModelRead(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,

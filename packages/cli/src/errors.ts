@@ -130,9 +130,13 @@ export class ProjectionNotFoundError extends CliError {
  * throw new CommandFailedError('1 dead letter failed again and stays open');
  */
 export class CommandFailedError extends CliError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** The process's exit code: 1, or 130 for a command interrupted with Ctrl-C. */
+  readonly exitCode: number;
+
+  constructor(message: string, options?: { cause?: unknown; exitCode?: number }) {
     super(CliErrorCode.CommandFailed, message, options);
     this.name = 'CommandFailedError';
+    this.exitCode = options?.exitCode ?? 1;
   }
 }
 

@@ -1,4 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventStore, type Logger, type Upcasters } from '@dynamo-es/event-store';
+import { ReadModels } from '@dynamo-es/projections';
 import type { Command } from 'commander';
 import { createClient } from './client.js';
 import type { CliIo } from './io.js';
@@ -12,6 +14,28 @@ export interface Session<O> {
   /** The command's options together with the global ones. */
   readonly options: O & GlobalOptions & TableOptions;
   readonly tables: TableNames;
+}
+
+/**
+ * The read models of the session's tables; `upcasters` when the projections module exports them
+ * (the CLI's event store must read events as the application's does).
+ */
+export function readModelsOf(
+  session: Session<unknown>,
+  options: { readonly upcasters?: Upcasters; readonly logger?: Logger } = {},
+): ReadModels {
+  const { client, tables } = session;
+  const eventStore = new EventStore({
+    client,
+    tableName: tables.events,
+    ...(options.upcasters ? { upcasters: options.upcasters } : {}),
+  });
+  return new ReadModels({
+    client,
+    eventStore,
+    tableName: tables['read-models'],
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
 }
 
 /**

@@ -5,7 +5,8 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { eventTableDefinition, snapshotTableDefinition } from '@dynamo-es/event-store';
-import { checkpointTableDefinition, readModelTableDefinition } from '@dynamo-es/projections';
+import { readModelTableDefinition } from '@dynamo-es/projections';
+import { checkpointTableDefinition } from '@dynamo-es/stream-runner';
 import { TableNotFoundError } from './errors.js';
 
 /** The tables of a dynamo-es application, as named on the command line. */

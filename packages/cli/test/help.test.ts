@@ -11,6 +11,8 @@ const COMMANDS = [
   ['projections', 'status'],
   ['projections', 'rebuild'],
   ['projections', 'switch'],
+  ['projections', 'versions'],
+  ['projections', 'versions', 'delete'],
   ['dead-letters'],
   ['dead-letters', 'list'],
   ['dead-letters', 'replay'],
@@ -27,9 +29,11 @@ describe('dynamo-es --help', () => {
         new RegExp(`^Usage: dynamo-es${command ? ` ${command}` : ''} `),
       );
     });
-    const leaves = results.filter(
-      (_, index) => (COMMANDS[index] ?? []).length === 2 || COMMANDS[index]?.[0] === 'stream',
-    );
+    const groups = new Set(['tables', 'projections', 'dead-letters', 'projections versions']);
+    const leaves = results.filter((_, index) => {
+      const command = COMMANDS[index] ?? [];
+      return command.length > 0 && !groups.has(command.join(' '));
+    });
     for (const leaf of leaves) {
       expect(leaf.stdout).toContain('--endpoint <url>');
       expect(leaf.stdout).toContain('Example');

@@ -1,5 +1,5 @@
 import { EventStore } from '@dynamo-es/event-store';
-import { readModel } from '@dynamo-es/projections';
+import { ReadModels } from '@dynamo-es/projections';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testClient, uniqueId } from '../../../test/support/dynamodb.js';
 import { type Account, POISON_AMOUNT } from './fixtures/bank.js';
@@ -39,13 +39,14 @@ beforeAll(async () => {
   );
 });
 
-const documents = (version: number) =>
-  readModel<Account>({
+const readModels = () =>
+  new ReadModels({
     client: testClient(),
+    eventStore: new EventStore({ client: testClient(), tableName: tables.events }),
     tableName: tables.readModels,
-    projection: 'accounts',
-    version,
-  }).list();
+  });
+const documents = (version: number) =>
+  readModels().reader<Account>({ name: 'accounts', version }, { pinned: true }).list();
 
 describe("an operator's session, step by step (each step builds on the previous one)", () => {
   it('rebuild prints a summary, dead-letters the poison event and refuses to --switch', async () => {
@@ -233,11 +234,7 @@ describe("an operator's session, step by step (each step builds on the previous 
   it('switch moves readers back; a missing version is refused', async () => {
     const back = await runCli(['projections', 'switch', 'accounts', '1'], env);
     expect(back).toEqual({ code: 0, stdout: 'Readers of accounts now read version 1.\n', stderr: '' });
-    const reader = readModel<Account>({
-      client: testClient(),
-      tableName: tables.readModels,
-      projection: 'accounts',
-    });
+    const reader = readModels().reader<Account>({ name: 'accounts', version: 1 });
     expect(await reader.version()).toBe(1);
     const missing = await runCli(['projections', 'switch', 'accounts', '9'], env);
     expect(missing.code).toBe(1);

@@ -66,9 +66,9 @@ describe('dynamo-es tables', () => {
     ]);
   });
 
-  it('describe --json prints one object per table, and reports missing tables without failing', async () => {
+  it('describe --json prints one object per table, and exits 1 when one is missing', async () => {
     const missing = uniqueId('missing');
-    const { code, stdout } = await runCli([
+    const { code, stdout, stderr } = await runCli([
       'tables',
       'describe',
       'events',
@@ -79,7 +79,8 @@ describe('dynamo-es tables', () => {
       '--snapshots-table',
       missing,
     ]);
-    expect(code).toBe(0);
+    expect(code).toBe(1);
+    expect(stderr).toBe('error: 1 table missing, 0 tables not as dynamo-es defines it\n');
     expect(lines(stdout).map((line) => JSON.parse(line))).toEqual([
       {
         table: 'events',
@@ -109,7 +110,8 @@ describe('dynamo-es tables', () => {
       }),
     );
     const described = await runCli(['tables', 'describe', 'events', '--events-table', wrong]);
-    expect(described.code).toBe(0);
+    expect(described.code).toBe(1);
+    expect(described.stderr).toBe('error: 0 tables missing, 1 table not as dynamo-es defines it\n');
     expect(lines(described.stdout)[1]).toMatch(
       /key schema is id, expected s\+v; no stream with new images: projections cannot be fed$/,
     );

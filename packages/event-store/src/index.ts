@@ -93,6 +93,7 @@ export {
   withSpan,
   type XRaySubsegmentLike,
 } from './observability/tracing.js';
+export { buildEventQuery, type EventQuery } from './requests/query-events.js';
 export {
   CorruptSnapshotError,
   createSnapshotTable,
@@ -106,6 +107,18 @@ export {
   type SnapshotStoreOptions,
   snapshotTableDefinition,
 } from './snapshots/index.js';
+// Small utilities every dynamo-es package shares (one copy of each rule in the repository).
+export {
+  allItems,
+  type BackoffOptions,
+  backoffDelay,
+  cancellationCodes,
+  isConditionalCheckFailure,
+  mapLimit,
+  type Page,
+  pages,
+  sleep,
+} from './support/index.js';
 export { createEventTable, createTableIfMissing, eventTableDefinition } from './table.js';
 export {
   type AppendOptions,

@@ -22,6 +22,8 @@ export const ProjectionErrorCode = {
   ProjectionVersionNotReady: 'DYNAMO_ES_PROJECTION_VERSION_NOT_READY',
   ApplyConflict: 'DYNAMO_ES_APPLY_CONFLICT',
   ReplayFailed: 'DYNAMO_ES_REPLAY_FAILED',
+  VersionHasDeadLetters: 'DYNAMO_ES_VERSION_HAS_DEAD_LETTERS',
+  RebuildInterrupted: 'DYNAMO_ES_REBUILD_INTERRUPTED',
 } as const;
 export type ProjectionErrorCode = (typeof ProjectionErrorCode)[keyof typeof ProjectionErrorCode];
 
@@ -256,6 +258,58 @@ export class ReplayFailedError extends ProjectionError {
   }
 }
 
+/**
+ * Readers are not switched to a version that has open dead letters (its parked streams are stale)
+ * unless the switch is forced.
+ *
+ * @example
+ * await readModels.versions.switch(accountsV2); // 2 open dead letters: VersionHasDeadLettersError
+ */
+export class VersionHasDeadLettersError extends ProjectionError {
+  readonly projection: string;
+  readonly version: number;
+  readonly openDeadLetters: number;
+
+  constructor(details: { projection: string; version: number; openDeadLetters: number }) {
+    super(
+      ProjectionErrorCode.VersionHasDeadLetters,
+      `Version ${details.version} of projection "${details.projection}" has ${details.openDeadLetters} open dead ` +
+        'letter(s): its parked streams are stale. Replay them first, or force the switch.',
+    );
+    this.name = 'VersionHasDeadLettersError';
+    this.projection = details.projection;
+    this.version = details.version;
+    this.openDeadLetters = details.openDeadLetters;
+  }
+}
+
+/**
+ * A rebuild stopped before the end (its `signal` aborted): what it applied is written and its
+ * segments' positions are saved; run it again with `resume: true`, or delete the version.
+ *
+ * @example
+ * if (isRebuildInterruptedError(error)) console.log(`${error.segmentsDone}/${error.totalSegments} segments done`);
+ */
+export class RebuildInterruptedError extends ProjectionError {
+  readonly projection: string;
+  readonly version: number;
+  readonly segmentsDone: number;
+  readonly totalSegments: number;
+
+  constructor(details: { projection: string; version: number; segmentsDone: number; totalSegments: number }) {
+    super(
+      ProjectionErrorCode.RebuildInterrupted,
+      `The rebuild of version ${details.version} of projection "${details.projection}" was interrupted with ` +
+        `${details.segmentsDone} of ${details.totalSegments} segments done; resume it, or delete the version.`,
+    );
+    this.name = 'RebuildInterruptedError';
+    this.projection = details.projection;
+    this.version = details.version;
+    this.segmentsDone = details.segmentsDone;
+    this.totalSegments = details.totalSegments;
+  }
+}
+
 function describeCause(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
@@ -297,3 +351,9 @@ export const isApplyConflictError = (error: unknown): error is ApplyConflictErro
 /** @example if (isReplayFailedError(e)) console.log(e.streamId, e.version); */
 export const isReplayFailedError = (error: unknown): error is ReplayFailedError =>
   hasCode(error, ProjectionErrorCode.ReplayFailed);
+/** @example if (isVersionHasDeadLettersError(e)) console.log(e.openDeadLetters); */
+export const isVersionHasDeadLettersError = (error: unknown): error is VersionHasDeadLettersError =>
+  hasCode(error, ProjectionErrorCode.VersionHasDeadLetters);
+/** @example if (isRebuildInterruptedError(e)) console.log(e.segmentsDone, e.totalSegments); */
+export const isRebuildInterruptedError = (error: unknown): error is RebuildInterruptedError =>
+  hasCode(error, ProjectionErrorCode.RebuildInterrupted);

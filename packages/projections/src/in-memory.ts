@@ -1,14 +1,16 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { decodeValue, type EventShape, type StoredEvent } from '@dynamo-es/event-store';
-import { createReadModelContext } from './apply/read-model-context.js';
+import { encodeDocument } from './codec/document-codec.js';
+import { applyStream, type DocumentState } from './engine/apply-stream.js';
 import type { Projection } from './projection.js';
-import { encodeDocument } from './storage/document-codec.js';
+
+const RULES = { maxAttempts: 1, checkpointInterval: 1 };
 
 /**
  * Runs a projection over events in memory, in the order given, and returns its documents: the
- * same handlers, the same `ctx` semantics and the same value codec as in DynamoDB. For unit tests
- * of projections (given events, then documents), and as the reference the live read model must
- * equal. A handler that throws makes it throw.
+ * same engine, handlers, `ctx` semantics and value codec as in DynamoDB, over a map. For unit
+ * tests of projections (given events, then documents), and as the reference the live read model
+ * must equal. A handler that throws makes it throw.
  *
  * @example
  * const documents = await projectInMemory(accounts, [opened, deposited]);
@@ -19,20 +21,29 @@ export async function projectInMemory<E extends EventShape, D>(
   events: readonly StoredEvent<E>[],
   initial: ReadonlyMap<string, D> = new Map(),
 ): Promise<Map<string, D>> {
-  const ref = { name: projection.name, version: projection.version };
-  const state = new Map<string, AttributeValue>();
-  for (const [key, document] of initial) state.set(key, encodeDocument(ref, key, document).value);
+  const documents = new Map<string, AttributeValue>();
+  for (const [key, document] of initial) documents.set(key, encodeDocument(projection, key, document).value);
+  const state: DocumentState = {
+    read: async (key) => documents.get(key),
+    budget: () => ({ items: 0, bytes: 0, fits: true }),
+  };
   for (const event of events) {
-    const { ctx, layer, close } = createReadModelContext(ref, async (key) => state.get(key));
-    try {
-      await projection.apply(event as StoredEvent, ctx);
-    } finally {
-      close();
-    }
-    for (const [key, change] of layer.changes) {
-      if (change) state.set(key, change.value);
-      else state.delete(key);
+    // Each event on its own, in the order given: no checkpoint, no reordering.
+    const step = await applyStream({
+      projection: projection as Projection,
+      streamId: event.streamId,
+      checkpoint: { version: event.version - 1 },
+      events: [event as StoredEvent],
+      state,
+      rules: RULES,
+      now: new Date(),
+    });
+    const [failure] = step.deadLetters;
+    if (failure) throw failure.error;
+    for (const [key, change] of step.changes) {
+      if (change) documents.set(key, change.value);
+      else documents.delete(key);
     }
   }
-  return new Map([...state].map(([key, value]) => [key, decodeValue(value) as D]));
+  return new Map([...documents].map(([key, value]) => [key, decodeValue(value) as D]));
 }

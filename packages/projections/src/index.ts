@@ -1,11 +1,5 @@
-export type { EventSource } from './apply/types.js';
-export type { DeadLetter } from './dead-letters/dead-letter.js';
-export { type ListDeadLettersOptions, listDeadLetters } from './dead-letters/list-dead-letters.js';
-export {
-  type ReplayDeadLettersOptions,
-  type ReplayResult,
-  replayDeadLetters,
-} from './dead-letters/replay-dead-letters.js';
+export type { DeadLetter } from './codec/dead-letter-codec.js';
+export type { ReplayResult } from './dead-letters/replay.js';
 export {
   ApplyConflictError,
   ContextClosedError,
@@ -21,25 +15,25 @@ export {
   isProjectionError,
   isProjectionVersionExistsError,
   isProjectionVersionNotReadyError,
+  isRebuildInterruptedError,
   isReplayFailedError,
   isTooManyChangesError,
+  isVersionHasDeadLettersError,
   MissingEventsError,
   ProjectionError,
   ProjectionErrorCode,
   ProjectionVersionExistsError,
   ProjectionVersionNotReadyError,
+  RebuildInterruptedError,
   ReplayFailedError,
   TooManyChangesError,
+  VersionHasDeadLettersError,
 } from './errors.js';
-export {
-  createStreamHandler,
-  type ProjectionStreamHandler,
-  type StreamHandlerOptions,
-} from './handler/create-stream-handler.js';
+export type { EventSource } from './event-source.js';
+export type { ProjectionStreamHandler, StreamHandlerOptions } from './handler/stream-handler.js';
 export { projectInMemory } from './in-memory.js';
 export type { ProjectionRef } from './keys.js';
-export type { BatchSummary } from './observability/batch-summary.js';
-export { consoleLogger, type ProjectionLogger } from './observability/logger.js';
+export { consoleLogger } from './observability/logger.js';
 export {
   defineProjection,
   type PoisonEventPolicy,
@@ -49,63 +43,10 @@ export {
   type ProjectionHandlers,
   type ReadModelContext,
 } from './projection.js';
-export {
-  type Checkpoint,
-  type ListCheckpointsOptions,
-  listCheckpoints,
-} from './read-model/list-checkpoints.js';
-export { getDocument, type ReadModelOptions, type ReadModelReader, readModel } from './read-model/reader.js';
-export {
-  type RebuildOptions,
-  type RebuildProgress,
-  type RebuildResult,
-  rebuildProjection,
-} from './rebuild/rebuild-projection.js';
+export type { Checkpoint } from './read-model/checkpoint-list.js';
+export type { ReadModelReader } from './read-model/document-reader.js';
+export { ReadModels, type ReadModelsOptions } from './read-models.js';
+export type { RebuildOptions, RebuildProgress, RebuildResult } from './rebuild/rebuild.js';
 export { createReadModelTable, readModelTableDefinition } from './table.js';
-export { type SwitchVersionOptions, switchProjectionVersion } from './versions/active-version.js';
-export {
-  type ListProjectionVersionsOptions,
-  listProjectionVersions,
-  type VersionRecord,
-} from './versions/list-projection-versions.js';
-export { type PrepareVersionOptions, prepareProjectionVersion } from './versions/prepare-version.js';
-export type { VersionStatus } from './versions/registry.js';
-
-// runner exports
-
-export {
-  BatchItemFailuresError,
-  CaughtUpTimeoutError,
-  type CheckpointStore,
-  checkpointTableDefinition,
-  createCheckpointTable,
-  DynamoDBCheckpointStore,
-  type DynamoDBCheckpointStoreOptions,
-  type FailedBatch,
-  InMemoryCheckpointStore,
-  InvalidRunnerOptionsError,
-  isBatchItemFailuresError,
-  isCaughtUpTimeoutError,
-  isInvalidRunnerOptionsError,
-  isMalformedBatchResponseError,
-  isRecordsTrimmedError,
-  isRunnerStateError,
-  isStreamNotEnabledError,
-  isStreamRunnerError,
-  MAX_BATCH_SIZE,
-  MalformedBatchResponseError,
-  RecordsTrimmedError,
-  type RunnerErrorContext,
-  RunnerStateError,
-  type ShardKey,
-  type StartingPosition,
-  StreamNotEnabledError,
-  StreamRunner,
-  StreamRunnerError,
-  StreamRunnerErrorCode,
-  type StreamRunnerOptions,
-  type StreamRunnerStats,
-  toLambdaAttributeValue,
-  toLambdaRecord,
-  type WaitForCaughtUpOptions,
-} from './runner/index.js';
+export type { DeletedVersion } from './versions/delete-version.js';
+export type { VersionRecord, VersionStatus } from './versions/version-registry.js';

@@ -11,6 +11,7 @@ export const ItemPrefix = {
   DeadLetter: 'dl',
   Versions: 'pv',
   Pending: 'pend',
+  Journal: 'rbj',
 } as const;
 
 /** Attribute names of the read-model table's key and of the dead-letter index. */
@@ -66,6 +67,13 @@ export const deadLetterIndexKey = (ref: ProjectionRef): string => scope(ref);
 export const versionKey = (ref: ProjectionRef): ItemKey =>
   key(`${ItemPrefix.Versions}#${ref.name}`, `v#${padVersion(ref.version)}`);
 
+/** Key of one segment's progress in a rebuild of a projection version (where its scan is). */
+export const rebuildSegmentKey = (ref: ProjectionRef, segment: number): ItemKey =>
+  key(`${ItemPrefix.Versions}#${ref.name}`, rebuildSegmentPrefix(ref) + String(segment).padStart(4, '0'));
+
+/** Sort-key prefix of a version's rebuild segments, in its projection's registry partition. */
+export const rebuildSegmentPrefix = (ref: ProjectionRef): string => `r#${padVersion(ref.version)}#`;
+
 /** Key of the pointer telling readers which version of a projection is active. */
 export const activeVersionKey = (name: string): ItemKey => key(`${ItemPrefix.Versions}#${name}`, 'active');
 
@@ -79,8 +87,8 @@ export const pendingKey = (ref: ProjectionRef, streamId: string): ItemKey =>
 export const pendingPartition = (ref: ProjectionRef, shard: number): string =>
   `${ItemPrefix.Pending}#${scope(ref)}#${shard}`;
 
-// FNV-1a: a stable, cheap spread of stream ids over the pending shards.
-function shardOf(streamId: string): number {
+// FNV-1a: a stable, cheap spread of stream ids (or item keys) over the pending (or journal) shards.
+export function shardOf(streamId: string): number {
   let hash = 0x811c9dc5;
   for (let index = 0; index < streamId.length; index++) {
     hash ^= streamId.charCodeAt(index);
@@ -88,6 +96,17 @@ function shardOf(streamId: string): number {
   }
   return (hash >>> 0) % PENDING_SHARDS;
 }
+
+/** Journal entries of one flush spread over this many partitions. */
+export const JOURNAL_SHARDS = 16;
+
+/** Partition of one shard of a rebuild flush's journal (what the flush's items were before it). */
+export const journalPartition = (
+  ref: ProjectionRef,
+  runId: string,
+  generation: number,
+  shard: number,
+): string => `${ItemPrefix.Journal}#${scope(ref)}#${runId}#${generation}#${shard}`;
 
 /** A stable string form of an item key, for maps. */
 export const keyString = (itemKey: ItemKey): string => `${itemKey.pk?.S}\u0000${itemKey.sk?.S}`;

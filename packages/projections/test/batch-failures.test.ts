@@ -1,7 +1,7 @@
 import type { StoredEvent } from '@dynamo-es/event-store';
 import { describe, expect, it } from 'vitest';
 import { batchItemFailures, compareSequenceNumbers } from '../src/handler/batch-failures.js';
-import type { DeliveredRecord } from '../src/handler/decode-records.js';
+import type { DeliveredRecord } from '../src/handler/delivered-records.js';
 
 const record = (sequenceNumber: string, streamId: string, version: number): DeliveredRecord => ({
   sequenceNumber,

@@ -1,13 +1,13 @@
 import { EventStore, type NewEventOf } from '@dynamo-es/event-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestClient, uniqueId } from '../../../test/support/dynamodb.js';
-import { createStreamHandler, projectInMemory, readModel } from '../src/index.js';
+import { projectInMemory } from '../src/index.js';
 import {
   type BankDoc,
   type BankEvent,
   bankProjection,
   createTables,
-  silentLogger,
+  readModelsOf,
   storedEvents,
 } from './support/bank.js';
 import { captureCommands, writtenKeys } from './support/capture-commands.js';
@@ -39,19 +39,13 @@ async function seed(streamIds: readonly string[], deposits: number) {
 async function measure(streamIds: readonly string[], deposits: number) {
   const records = await seed(streamIds, deposits);
   const projection = bankProjection({ prefetch: true });
-  const handler = createStreamHandler({
-    projections: [projection],
-    client,
-    eventStore: store,
-    readModelTable: tables.readModelTable,
-    logger: silentLogger,
-  });
+  const handler = readModelsOf(client, store, tables.readModelTable).streamHandler([projection]);
   await handler({ Records: await seed([`${uniqueId('warm-up')}/a`], 0) });
   const capture = captureCommands(client);
   expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
   capture.stop();
   const expected = await projectInMemory(projection, await storedEvents(store, streamIds));
-  const actual = await readModel<BankDoc>({ client, tableName: tables.readModelTable, projection }).list();
+  const actual = await readModelsOf(client, store, tables.readModelTable).reader<BankDoc>(projection).list();
   expect(Object.fromEntries([...actual].filter(([key]) => !key.includes('warm-up')))).toEqual(
     Object.fromEntries(expected),
   );

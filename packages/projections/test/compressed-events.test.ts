@@ -1,19 +1,14 @@
 import { EventStore } from '@dynamo-es/event-store';
+import { StreamRunner } from '@dynamo-es/stream-runner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestClient, uniqueId } from '../../../test/support/dynamodb.js';
-import {
-  createStreamHandler,
-  projectInMemory,
-  readModel,
-  rebuildProjection,
-  StreamRunner,
-} from '../src/index.js';
+import { projectInMemory } from '../src/index.js';
 import {
   type BankDoc,
   type BankEvent,
   bankProjection,
   createTables,
-  silentLogger,
+  readModelsOf,
   storedEvents,
 } from './support/bank.js';
 import { eventItems, toStreamRecord } from './support/stream-records.js';
@@ -50,14 +45,9 @@ beforeAll(async () => {
 
 afterAll(() => client.destroy());
 
-async function expectReadModel(name: string, version?: number) {
+async function expectReadModel(name: string) {
   const expected = await projectInMemory(bankProjection({ name }), await storedEvents(store, streamIds));
-  const reader = readModel<BankDoc>({
-    client,
-    tableName: tables.readModelTable,
-    projection: name,
-    ...(version === undefined ? {} : { version }),
-  });
+  const reader = readModelsOf(client, store, tables.readModelTable).reader<BankDoc>({ name, version: 1 });
   expect(await reader.list()).toEqual(expected);
   expect([...expected.values()].some((doc) => 'versions' in doc && doc.balance === 15)).toBe(true);
 }
@@ -72,13 +62,9 @@ describe('compressed events', () => {
 
   it('are projected from Lambda stream images (base64), gaps filled from the store', async () => {
     const name = uniqueId('lambda');
-    const handler = createStreamHandler({
-      projections: [bankProjection({ name })],
-      client,
-      eventStore: store,
-      readModelTable: tables.readModelTable,
-      logger: silentLogger,
-    });
+    const handler = readModelsOf(client, store, tables.readModelTable).streamHandler([
+      bankProjection({ name }),
+    ]);
     const records = (await eventItems(client, tables.eventsTable, streamIds)).map((item) =>
       toStreamRecord(item, tables.eventsTable),
     );
@@ -94,13 +80,7 @@ describe('compressed events', () => {
     const runner = new StreamRunner({
       client,
       tableName: tables.eventsTable,
-      handler: createStreamHandler({
-        projections: [bankProjection({ name })],
-        client,
-        eventStore: store,
-        readModelTable: tables.readModelTable,
-        logger: silentLogger,
-      }),
+      handler: readModelsOf(client, store, tables.readModelTable).streamHandler([bankProjection({ name })]),
       startingPosition: 'TRIM_HORIZON',
       pollIntervalMs: 20,
       maxPollIntervalMs: 100,
@@ -117,14 +97,13 @@ describe('compressed events', () => {
 
   it('are rebuilt from a scan of the events table', async () => {
     const name = uniqueId('rebuilt');
-    const result = await rebuildProjection({
-      projection: bankProjection({ name }),
-      eventStore: store,
-      client,
-      readModelTable: tables.readModelTable,
-      segments: 2,
-    });
+    const result = await readModelsOf(client, store, tables.readModelTable).rebuild(
+      bankProjection({ name }),
+      {
+        segments: 2,
+      },
+    );
     expect(result.events).toBe(streamIds.length * 3);
-    await expectReadModel(name, result.version);
+    await expectReadModel(name);
   });
 });

@@ -4,14 +4,14 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestClient, testClient, uniqueId } from '../../../test/support/dynamodb.js';
 import { propertySeed } from '../../../test/support/property-seed.js';
-import { createStreamHandler, projectInMemory, readModel } from '../src/index.js';
+import { projectInMemory } from '../src/index.js';
 import {
   accountKey,
   type BankDoc,
   type BankEvent,
   bankProjection,
   createTables,
-  silentLogger,
+  readModelsOf,
   storedEvents,
   totalsKey,
 } from './support/bank.js';
@@ -129,13 +129,8 @@ async function runScenario(scenario: Scenario): Promise<void> {
     if (roll >= scenario.writeFaultRate) return undefined;
     return roll < scenario.writeFaultRate / 2 ? 'before' : 'after';
   });
-  const handler = createStreamHandler({
-    projections: [projection],
-    client: faultyClient,
-    eventStore: store,
-    readModelTable: tables.readModelTable,
+  const handler = readModelsOf(faultyClient, store, tables.readModelTable).streamHandler([projection], {
     maxAttempts: MAX_ATTEMPTS,
-    logger: silentLogger,
   });
   try {
     await Promise.all(
@@ -155,7 +150,7 @@ async function runScenario(scenario: Scenario): Promise<void> {
     faultyClient.destroy();
   }
   const expected = await projectInMemory(projection, await storedEvents(store, streamIds));
-  const reader = readModel<BankDoc>({ client, tableName: tables.readModelTable, projection });
+  const reader = readModelsOf(client, store, tables.readModelTable).reader<BankDoc>(projection);
   for (const key of [...streamIds.map(accountKey), totalsKey(streamIds[0] as string)]) {
     expect(await reader.get(key), key).toEqual(expected.get(key));
   }

@@ -2,14 +2,14 @@ import { EventStore } from '@dynamo-es/event-store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestClient, uniqueId } from '../../../test/support/dynamodb.js';
 import { countRequests } from '../../../test/support/request-counter.js';
-import { createStreamHandler, listDeadLetters, projectInMemory, readModel } from '../src/index.js';
+import { projectInMemory } from '../src/index.js';
 import {
   accountKey,
   type BankDoc,
   type BankEvent,
   bankProjection,
   createTables,
-  silentLogger,
+  readModelsOf,
   storedEvents,
   totalsKey,
 } from './support/bank.js';
@@ -46,13 +46,7 @@ describe('exactly-once effects per (projection, stream)', () => {
     const streamId = `${uniqueId('bank')}/account-1`;
     const records = await seedAccount(streamId);
     const projection = bankProjection();
-    const handler = createStreamHandler({
-      projections: [projection],
-      client,
-      eventStore: store,
-      readModelTable: tables.readModelTable,
-      logger: silentLogger,
-    });
+    const handler = readModelsOf(client, store, tables.readModelTable).streamHandler([projection]);
     const [v1, v2, v3, v4, v5] = records;
     const queries = countRequests(client);
 
@@ -66,7 +60,7 @@ describe('exactly-once effects per (projection, stream)', () => {
     await handler({ Records: [v4!, v5!, v3!, v2!, v1!] });
     queries.remove();
 
-    const reader = readModel<BankDoc>({ client, tableName: tables.readModelTable, projection });
+    const reader = readModelsOf(client, store, tables.readModelTable).reader<BankDoc>(projection);
     const expected = await projectInMemory(projection, await storedEvents(store, [streamId]));
     expect(await reader.get(accountKey(streamId))).toEqual({
       owner: 'Ada',
@@ -75,6 +69,23 @@ describe('exactly-once effects per (projection, stream)', () => {
     });
     expect(await reader.get(accountKey(streamId))).toEqual(expected.get(accountKey(streamId)));
     expect(await reader.get(totalsKey(streamId))).toEqual({ balance: 75, movements: 3 });
+  });
+
+  it('reads a gap once for all the projections of an invocation', async () => {
+    const streamId = `${uniqueId('bank')}/account-1`;
+    const [v1, , v3] = await seedAccount(streamId);
+    const projections = [bankProjection(), bankProjection(), bankProjection()];
+    const handler = readModelsOf(client, store, tables.readModelTable).streamHandler(projections);
+    expect(await handler({ Records: [v1!] })).toEqual({ batchItemFailures: [] });
+    const queries = countRequests(client);
+    // Version 2 is missing from the delivery: one Query of the events table, not one per projection.
+    expect(await handler({ Records: [v3!] })).toEqual({ batchItemFailures: [] });
+    expect(queries.byCommand().QueryCommand).toBe(1);
+    queries.remove();
+    for (const projection of projections) {
+      const reader = readModelsOf(client, store, tables.readModelTable).reader<BankDoc>(projection);
+      expect(await reader.get(accountKey(streamId))).toMatchObject({ versions: [1, 2, 3] });
+    }
   });
 
   it('rolls back the changes of an event whose handler throws, and applies it once on redelivery', async () => {
@@ -89,17 +100,11 @@ describe('exactly-once effects per (projection, stream)', () => {
         }
       },
     });
-    const handler = createStreamHandler({
-      projections: [projection],
-      client,
-      eventStore: store,
-      readModelTable: tables.readModelTable,
-      logger: silentLogger,
-    });
+    const handler = readModelsOf(client, store, tables.readModelTable).streamHandler([projection]);
 
     const first = await handler({ Records: records });
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: records[2]?.dynamodb?.SequenceNumber }]);
-    const reader = readModel<BankDoc>({ client, tableName: tables.readModelTable, projection });
+    const reader = readModelsOf(client, store, tables.readModelTable).reader<BankDoc>(projection);
     expect(await reader.get(accountKey(streamId))).toEqual({ owner: 'Ada', balance: 100, versions: [1, 2] });
 
     expect(await handler({ Records: records.slice(2) })).toEqual({ batchItemFailures: [] });
@@ -119,30 +124,36 @@ describe('exactly-once effects per (projection, stream)', () => {
     let failures = 2;
     faulty.middlewareStack.add(
       (next, context) => async (args) => {
-        const key = (args.input as { Key?: { pk?: { S?: string } } }).Key?.pk?.S ?? '';
-        if (context.commandName === 'GetItemCommand' && key.startsWith('doc#') && failures-- > 0) {
+        // Document reads of handlers: gathered into BatchGetItem requests (the first one of a
+        // batch reads the checkpoints, and fails like any read).
+        const requested = (
+          args.input as { RequestItems?: Record<string, { Keys: { pk?: { S?: string } }[] }> }
+        ).RequestItems;
+        const keys = Object.values(requested ?? {}).flatMap((request) =>
+          request.Keys.map((key) => key.pk?.S ?? ''),
+        );
+        if (
+          context.commandName === 'BatchGetItemCommand' &&
+          keys.some((key) => key.startsWith('doc#')) &&
+          failures-- > 0
+        ) {
           throw Object.assign(new Error('injected read failure'), { name: 'InternalServerError' });
         }
         return next(args);
       },
       { step: 'initialize', name: 'read-faults' },
     );
-    const handler = createStreamHandler({
-      projections: [projection],
-      client: faulty,
-      eventStore: store,
-      readModelTable: tables.readModelTable,
-      logger: silentLogger,
+    const handler = readModelsOf(faulty, store, tables.readModelTable).streamHandler([projection], {
       maxAttempts: 1,
     });
 
     const { invocations } = await deliverLikeLambda(handler, records, { batchSize: 10 });
     faulty.destroy();
     expect(invocations).toBe(3);
-    expect(await listDeadLetters({ client, tableName: tables.readModelTable, projection, streamId })).toEqual(
-      [],
-    );
-    const reader = readModel<BankDoc>({ client, tableName: tables.readModelTable, projection });
+    expect(
+      await readModelsOf(client, store, tables.readModelTable).deadLetters.list(projection, { streamId }),
+    ).toEqual([]);
+    const reader = readModelsOf(client, store, tables.readModelTable).reader<BankDoc>(projection);
     expect(await reader.get(accountKey(streamId))).toEqual({
       owner: 'Ada',
       balance: 75,
@@ -154,13 +165,7 @@ describe('exactly-once effects per (projection, stream)', () => {
     const streamId = `${uniqueId('bank')}/account-1`;
     const [opened] = await seedAccount(streamId);
     const projection = bankProjection();
-    const handler = createStreamHandler({
-      projections: [projection],
-      client,
-      eventStore: store,
-      readModelTable: tables.readModelTable,
-      logger: silentLogger,
-    });
+    const handler = readModelsOf(client, store, tables.readModelTable).streamHandler([projection]);
     const snapshot = {
       ...opened!,
       dynamodb: {
@@ -176,7 +181,7 @@ describe('exactly-once effects per (projection, stream)', () => {
       ],
     });
     expect(response).toEqual({ batchItemFailures: [] });
-    const reader = readModel<BankDoc>({ client, tableName: tables.readModelTable, projection });
+    const reader = readModelsOf(client, store, tables.readModelTable).reader<BankDoc>(projection);
     expect(await reader.get(accountKey(streamId))).toBeUndefined();
   });
 });

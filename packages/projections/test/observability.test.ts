@@ -1,19 +1,12 @@
-import { CreateTableCommand, DeleteTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventStore, type Logger, type Metrics, type MetricUnit } from '@dynamo-es/event-store';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testClient, uniqueId } from '../../../test/support/dynamodb.js';
-import {
-  createStreamHandler,
-  type FailedBatch,
-  rebuildProjection,
-  replayDeadLetters,
-  StreamRunner,
-} from '../src/index.js';
+import { ReadModels } from '../src/index.js';
 import { type BankEvent, bankProjection, createTables } from './support/bank.js';
 import { eventItems, toStreamRecord } from './support/stream-records.js';
 
-// Connected: the handler, rebuild and runner run against DynamoDB Local; only the logger and the
+// Connected: the handler, rebuild and replay run against DynamoDB Local; only the logger and the
 // metrics sink are fakes, and they record what they are told.
 
 interface LogLine {
@@ -92,15 +85,13 @@ function handlerFor(options: {
   viaStore?: boolean;
 }) {
   const { observed, projection, store } = options;
-  return createStreamHandler({
-    projections: [projection],
+  return new ReadModels({
     client,
     eventStore: store,
-    readModelTable: tables.readModelTable,
-    maxAttempts: 2,
+    tableName: tables.readModelTable,
     now: () => new Date(RECORDED_AT.getTime() + 1_500),
     ...(options.viaStore ? {} : { logger: observed.logger, metrics: observed.sink }),
-  });
+  }).streamHandler([projection], { maxAttempts: 2 });
 }
 
 describe('stream handler hooks', () => {
@@ -250,14 +241,13 @@ describe('stream handler hooks', () => {
     const broken = () => {
       throw new Error('sink down');
     };
-    const handler = createStreamHandler({
-      projections: [projection],
+    const handler = new ReadModels({
       client,
       eventStore: store,
-      readModelTable: tables.readModelTable,
+      tableName: tables.readModelTable,
       logger: { debug: broken, info: broken, warn: broken, error: broken },
       metrics: { record: broken },
-    });
+    }).streamHandler([projection]);
 
     expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
   });
@@ -284,9 +274,15 @@ describe('rebuild and replay hooks', () => {
         expectedVersion: 'no-stream',
       },
     );
-    const common = { projection, client, eventStore: store, readModelTable: own.readModelTable };
+    const readModels = new ReadModels({
+      client,
+      eventStore: store,
+      tableName: own.readModelTable,
+      logger: observed.logger,
+      metrics: observed.sink,
+    });
 
-    await rebuildProjection({ ...common, logger: observed.logger, metrics: observed.sink });
+    await readModels.rebuild(projection);
     expect(observed.line('rebuild started')[0]).toMatchObject({
       level: 'info',
       attributes: { projection: projection.name },
@@ -307,84 +303,11 @@ describe('rebuild and replay hooks', () => {
     });
 
     state.broken = false;
-    await replayDeadLetters({ ...common, logger: observed.logger, metrics: observed.sink });
+    await readModels.deadLetters.replay(projection);
     expect(observed.line('dead letters replayed')[0]).toMatchObject({
       level: 'info',
       attributes: { projection: projection.name, replayed: 1, failed: 0 },
     });
     expect(observed.metric('DeadLettersReplayed').map((metric) => metric.value)).toEqual([1]);
-  });
-});
-
-describe('StreamRunner hooks', () => {
-  it('warns on each retry and when records go to onFailure, with RecordsDelivered and BatchRetries', async () => {
-    const observed = recorder();
-    // A plain item: DynamoDB Local 3.x drops the type of empty maps in stream images (an event's
-    // empty `metadata`), which the runner cannot convert; the hooks do not depend on the item.
-    const tableName = uniqueId('runner');
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
-      }),
-    );
-    await client.send(new PutItemCommand({ TableName: tableName, Item: { pk: { S: 'poison' } } }));
-    const failed: FailedBatch[] = [];
-    const runner = new StreamRunner({
-      client,
-      tableName,
-      handler: async () => {
-        throw new Error('handler down');
-      },
-      maxRetries: 2,
-      retryBaseDelayMs: 1,
-      maxRetryDelayMs: 5,
-      pollIntervalMs: 20,
-      maxPollIntervalMs: 50,
-      onError: () => {},
-      onFailure: (batch) => {
-        failed.push(batch);
-      },
-      logger: observed.logger,
-      metrics: observed.sink,
-    });
-    try {
-      await runner.start();
-      await runner.waitForCaughtUp({ timeoutMs: 20_000 });
-    } finally {
-      await runner.stop();
-      await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => {});
-    }
-
-    expect(failed).toHaveLength(1);
-    const retries = observed.line('batch failed; retrying');
-    expect(retries.map((line) => [line.level, line.attributes.failures])).toEqual([
-      ['warn', 1],
-      ['warn', 2],
-    ]);
-    expect(retries[0]?.attributes).toMatchObject({
-      shardId: failed[0]?.shardId,
-      records: 1,
-      bisected: false,
-      error: 'handler down',
-      delayMs: expect.any(Number),
-    });
-    expect(observed.line('sending them to onFailure')).toEqual([
-      expect.objectContaining({
-        level: 'warn',
-        attributes: expect.objectContaining({
-          shardId: failed[0]?.shardId,
-          records: 1,
-          attempts: 3,
-          error: 'handler down',
-        }),
-      }),
-    ]);
-    expect(observed.metric('RecordsDelivered').map((metric) => metric.value)).toEqual([1, 1, 1]);
-    expect(observed.metric('BatchRetries').map((metric) => metric.value)).toEqual([1, 1]);
-    expect(observed.metric('RecordsSentToOnFailure').map((metric) => metric.value)).toEqual([1]);
   });
 });

@@ -2,22 +2,14 @@ import { EventStore } from '@dynamo-es/event-store';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testClient, uniqueId } from '../../../test/support/dynamodb.js';
-import {
-  createStreamHandler,
-  isReplayFailedError,
-  listDeadLetters,
-  type PoisonEventPolicy,
-  projectInMemory,
-  readModel,
-  replayDeadLetters,
-} from '../src/index.js';
+import { isReplayFailedError, type PoisonEventPolicy, projectInMemory } from '../src/index.js';
 import {
   accountKey,
   type BankDoc,
   type BankEvent,
   bankProjection,
   createTables,
-  silentLogger,
+  readModelsOf,
   storedEvents,
   totalsKey,
 } from './support/bank.js';
@@ -67,22 +59,16 @@ function setup(policy: PoisonEventPolicy) {
         throw new Error('poison: cannot handle this deposit');
     },
   });
-  const options = {
-    projection,
-    client,
-    eventStore: store,
-    readModelTable: tables.readModelTable,
-    logger: silentLogger,
-  };
-  const reader = readModel<BankDoc>({ client, tableName: tables.readModelTable, projection });
-  const handler = createStreamHandler({ ...options, projections: [projection], maxAttempts: 3 });
-  return { state, projection, handler, reader, options };
+  const readModels = readModelsOf(client, store, tables.readModelTable);
+  const reader = readModels.reader<BankDoc>(projection);
+  const handler = readModels.streamHandler([projection], { maxAttempts: 3 });
+  return { state, projection, handler, reader, readModels };
 }
 
 describe('a poison event', () => {
   it('does not hold back other streams, is dead-lettered after the retry bound, and is replayed after a fix', async () => {
     const { a, poison, b, records } = await seed();
-    const { state, projection, handler, reader, options } = setup('park-stream');
+    const { state, projection, handler, reader, readModels } = setup('park-stream');
 
     const first = await handler({ Records: records });
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: records[4]?.dynamodb?.SequenceNumber }]);
@@ -92,12 +78,7 @@ describe('a poison event', () => {
     // Lambda redelivers from the poison record on; the third attempt dead-letters it and moves on.
     const { invocations } = await deliverLikeLambda(handler, records.slice(4), { batchSize: 10 });
     expect(invocations).toBe(2);
-    const [letter, ...others] = await listDeadLetters({
-      client,
-      tableName: tables.readModelTable,
-      projection,
-      streamId: poison,
-    });
+    const [letter, ...others] = await readModels.deadLetters.list(projection, { streamId: poison });
     expect(others).toEqual([]);
     expect(letter).toMatchObject({
       projection: projection.name,
@@ -116,56 +97,43 @@ describe('a poison event', () => {
     expect(await reader.get(accountKey(poison))).toMatchObject({ versions: [1] });
     expect(await reader.get(totalsKey(a))).toEqual({ balance: 22, movements: 4 });
 
-    expect((await replayDeadLetters({ ...options, streamId: poison })).failed).toHaveLength(1);
+    expect((await readModels.deadLetters.replay(projection, { streamId: poison })).failed).toHaveLength(1);
     state.broken = false;
-    const { replayed, failed } = await replayDeadLetters(options);
+    const { replayed, failed } = await readModels.deadLetters.replay(projection);
     expect(failed).toEqual([]);
     expect(replayed.map((dead) => [dead.streamId, dead.version])).toEqual([[poison, 2]]);
     expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
-    expect((await replayDeadLetters(options)).replayed).toEqual([]);
+    expect((await readModels.deadLetters.replay(projection)).replayed).toEqual([]);
 
     const expected = await projectInMemory(projection, await storedEvents(store, [a, poison, b]));
     expect(await reader.list()).toEqual(expected);
-    expect(
-      await listDeadLetters({
-        client,
-        tableName: tables.readModelTable,
-        projection,
-        streamId: poison,
-        status: 'all',
-      }),
-    ).toMatchObject([{ version: 2, status: 'replayed' }]);
+    expect(await readModels.deadLetters.list(projection, { streamId: poison, status: 'all' })).toMatchObject([
+      { version: 2, status: 'replayed' },
+    ]);
   });
 
   it("with 'skip-event', applies the stream's later events without it, and the replay applies it last", async () => {
     const { poison, records } = await seed();
-    const { state, handler, reader, options } = setup('skip-event');
+    const { state, projection, handler, reader, readModels } = setup('skip-event');
 
     await deliverLikeLambda(handler, records, { batchSize: 9 });
     expect(await reader.get(accountKey(poison))).toMatchObject({ versions: [1, 3], balance: 1 });
 
     state.broken = false;
-    expect((await replayDeadLetters(options)).replayed).toHaveLength(1);
+    expect((await readModels.deadLetters.replay(projection)).replayed).toHaveLength(1);
     expect(await reader.get(accountKey(poison))).toMatchObject({ versions: [1, 3, 2], balance: 11 });
     expect(await reader.get(totalsKey(poison))).toEqual({ balance: 33, movements: 6 });
   });
 
   it('a replay that fails again leaves the dead letter open and the stream parked', async () => {
     const { poison, records } = await seed();
-    const { handler, reader, options } = setup('park-stream');
+    const { projection, handler, reader, readModels } = setup('park-stream');
     await deliverLikeLambda(handler, records, { batchSize: 9 });
 
-    const { replayed, failed } = await replayDeadLetters({ ...options, streamId: poison });
+    const { replayed, failed } = await readModels.deadLetters.replay(projection, { streamId: poison });
     expect(replayed).toEqual([]);
     expect(isReplayFailedError(failed[0]?.error)).toBe(true);
-    expect(
-      await listDeadLetters({
-        client,
-        tableName: tables.readModelTable,
-        projection: options.projection,
-        streamId: poison,
-      }),
-    ).toHaveLength(1);
+    expect(await readModels.deadLetters.list(projection, { streamId: poison })).toHaveLength(1);
     expect(await reader.get(accountKey(poison))).toMatchObject({ versions: [1] });
   });
 
@@ -185,22 +153,21 @@ describe('a poison event', () => {
       toStreamRecord(item, tables.eventsTable),
     );
     const projection = bankProjection();
-    const options = { projection, client, readModelTable: tables.readModelTable, logger: silentLogger };
-    const handler = createStreamHandler({
-      ...options,
-      projections: [projection],
-      eventStore: store,
+    const handler = readModelsOf(client, store, tables.readModelTable).streamHandler([projection], {
       maxAttempts: 1,
     });
 
     expect(await handler({ Records: batch })).toEqual({ batchItemFailures: [] });
-    const letters = await listDeadLetters({ client, tableName: tables.readModelTable, projection, streamId });
+    const letters = await readModelsOf(client, store, tables.readModelTable).deadLetters.list(projection, {
+      streamId,
+    });
     expect(letters).toMatchObject([
       { version: 2, eventType: 'MoneyDeposited', error: { name: 'UpcastError' } },
     ]);
 
-    expect((await replayDeadLetters({ ...options, eventStore: newer })).replayed).toHaveLength(1);
-    const reader = readModel<BankDoc>({ client, tableName: tables.readModelTable, projection });
+    const deployed = readModelsOf(client, newer, tables.readModelTable);
+    expect((await deployed.deadLetters.replay(projection)).replayed).toHaveLength(1);
+    const reader = deployed.reader<BankDoc>(projection);
     expect(await reader.get(accountKey(streamId))).toMatchObject({ balance: 7, versions: [1, 2] });
   });
 });

@@ -1,16 +1,8 @@
 import { EventStore } from '@dynamo-es/event-store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testClient } from '../../../test/support/dynamodb.js';
-import {
-  createStreamHandler,
-  isInvalidProjectionError,
-  listCheckpoints,
-  listProjectionVersions,
-  prepareProjectionVersion,
-  rebuildProjection,
-  switchProjectionVersion,
-} from '../src/index.js';
-import { type BankEvent, bankProjection, createTables } from './support/bank.js';
+import { isInvalidProjectionError, type ReadModels } from '../src/index.js';
+import { type BankEvent, bankProjection, createTables, readModelsOf } from './support/bank.js';
 import { eventItems, toStreamRecord } from './support/stream-records.js';
 
 // Connected: checkpoints and registry entries written by the real handler and rebuild.
@@ -19,6 +11,7 @@ const client = testClient();
 const NOW = new Date('2024-05-01T12:00:00.000Z');
 let tables: { eventsTable: string; readModelTable: string };
 let store: EventStore<BankEvent>;
+let readModels: ReadModels;
 const live = bankProjection({
   name: 'accounts',
   onPoisonEvent: 'park-stream',
@@ -42,34 +35,17 @@ beforeAll(async () => {
     );
   }
   const items = await eventItems(client, tables.eventsTable, ['bank/ok', 'bank/poison']);
-  const handler = createStreamHandler({
-    projections: [live],
-    client,
-    eventStore: store,
-    readModelTable: tables.readModelTable,
-    maxAttempts: 1,
-    now: () => NOW,
-  });
+  readModels = readModelsOf(client, store, tables.readModelTable, { now: () => NOW });
+  const handler = readModels.streamHandler([live], { maxAttempts: 1 });
   await handler({ Records: items.map((item) => toStreamRecord(item, tables.eventsTable)) });
-  const common = { client, tableName: tables.readModelTable };
-  await rebuildProjection({
-    projection: rebuilt,
-    eventStore: store,
-    client,
-    readModelTable: tables.readModelTable,
-  });
-  await switchProjectionVersion({ ...common, projection: 'accounts', version: 2 });
-  await prepareProjectionVersion({ ...common, projection: { name: 'accounts', version: 3 }, now: () => NOW });
+  await readModels.rebuild(rebuilt);
+  await readModels.versions.switch({ name: 'accounts', version: 2 });
+  await readModels.versions.prepare({ name: 'accounts', version: 3 });
 });
 
-describe('listCheckpoints', () => {
+describe('checkpoints.list', () => {
   it("lists a projection version's checkpoints, with the parked stream and its failure", async () => {
-    const checkpoints = await listCheckpoints({
-      client,
-      tableName: tables.readModelTable,
-      projection: 'accounts',
-      version: 1,
-    });
+    const checkpoints = await readModels.checkpoints.list({ projection: 'accounts', version: 1 });
     expect(checkpoints).toEqual([
       {
         projection: 'accounts',
@@ -90,7 +66,7 @@ describe('listCheckpoints', () => {
   });
 
   it('lists every version of every projection without filters, sorted', async () => {
-    const checkpoints = await listCheckpoints({ client, tableName: tables.readModelTable });
+    const checkpoints = await readModels.checkpoints.list();
     expect(checkpoints.map((c) => [c.projection, c.version, c.streamId, c.appliedVersion])).toEqual([
       ['accounts', 1, 'bank/ok', 2],
       ['accounts', 1, 'bank/poison', 1],
@@ -100,19 +76,13 @@ describe('listCheckpoints', () => {
   });
 
   it('refuses a version without a projection', async () => {
-    await expect(listCheckpoints({ client, tableName: tables.readModelTable, version: 1 })).rejects.toSatisfy(
-      isInvalidProjectionError,
-    );
+    await expect(readModels.checkpoints.list({ version: 1 })).rejects.toSatisfy(isInvalidProjectionError);
   });
 });
 
-describe('listProjectionVersions', () => {
+describe('versions.list', () => {
   it('lists the registry of a projection with the active version and the rebuild counts', async () => {
-    const versions = await listProjectionVersions({
-      client,
-      tableName: tables.readModelTable,
-      projection: 'accounts',
-    });
+    const versions = await readModels.versions.list('accounts');
     expect(versions).toEqual([
       expect.objectContaining({ projection: 'accounts', version: 1, status: 'live', active: false }),
       expect.objectContaining({
@@ -121,6 +91,7 @@ describe('listProjectionVersions', () => {
         status: 'ready',
         active: true,
         readyAt: expect.any(String),
+        segments: 4,
         rebuilt: { events: 4, streams: 2, documentsWritten: 3 },
       }),
       {
@@ -134,14 +105,12 @@ describe('listProjectionVersions', () => {
   });
 
   it('lists every projection without a name, and nothing for an unknown one', async () => {
-    const all = await listProjectionVersions({ client, tableName: tables.readModelTable });
+    const all = await readModels.versions.list();
     expect(all.map((record) => [record.projection, record.version])).toEqual([
       ['accounts', 1],
       ['accounts', 2],
       ['accounts', 3],
     ]);
-    expect(
-      await listProjectionVersions({ client, tableName: tables.readModelTable, projection: 'nope' }),
-    ).toEqual([]);
+    expect(await readModels.versions.list('nope')).toEqual([]);
   });
 });

@@ -2,21 +2,16 @@ import { EventStore, type NewEventOf } from '@dynamo-es/event-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestClient, uniqueId } from '../../../test/support/dynamodb.js';
 import {
-  createStreamHandler,
   isProjectionVersionExistsError,
   isProjectionVersionNotReadyError,
-  prepareProjectionVersion,
   projectInMemory,
-  readModel,
-  rebuildProjection,
-  switchProjectionVersion,
 } from '../src/index.js';
 import {
   type BankDoc,
   type BankEvent,
   bankProjection,
   createTables,
-  silentLogger,
+  readModelsOf,
   storedEvents,
 } from './support/bank.js';
 import { random } from './support/faults.js';
@@ -56,31 +51,22 @@ function randomEvent(rand: () => number): NewEventOf<BankEvent> {
 
 const records = async (ids: readonly string[]) =>
   (await eventItems(client, tables.eventsTable, ids)).map((item) => toStreamRecord(item, tables.eventsTable));
+const readModels = () => readModelsOf(client, store, tables.readModelTable);
 const documents = (version: number) =>
-  readModel<BankDoc>({ client, tableName: tables.readModelTable, projection: name, version }).list();
+  readModels().reader<BankDoc>({ name, version }, { pinned: true }).list();
 const expectedDocuments = async () =>
   projectInMemory(bankProjection({ name }), await storedEvents(store, streamIds));
 
-describe('rebuildProjection', () => {
+describe('rebuild', () => {
   it('builds a new version equal to the live one; readers switch to it at once', async () => {
     const live = bankProjection({ name });
-    const handler = createStreamHandler({
-      projections: [live],
-      client,
-      eventStore: store,
-      readModelTable: tables.readModelTable,
-      logger: silentLogger,
-    });
+    const handler = readModelsOf(client, store, tables.readModelTable).streamHandler([live]);
     const all = await records(streamIds);
     for (let start = 0; start < all.length; start += 50)
       await handler({ Records: all.slice(start, start + 50) });
 
     const progress: number[] = [];
-    const result = await rebuildProjection({
-      projection: bankProjection({ name, version: 2 }),
-      eventStore: store,
-      client,
-      readModelTable: tables.readModelTable,
+    const result = await readModels().rebuild(bankProjection({ name, version: 2 }), {
       segments: 4,
       onProgress: (p) => progress.push(p.events),
     });
@@ -90,6 +76,8 @@ describe('rebuildProjection', () => {
       streams: streamIds.length,
       deadLetters: 0,
       caughtUpStreams: 0,
+      ready: true,
+      segmentsDone: 4,
     });
     expect(progress.at(-1)).toBe(all.length);
 
@@ -97,43 +85,22 @@ describe('rebuildProjection', () => {
     expect(liveDocuments).toEqual(await expectedDocuments());
     expect(await documents(2)).toEqual(liveDocuments);
 
-    const reader = readModel<BankDoc>({
-      client,
-      tableName: tables.readModelTable,
-      projection: name,
-      pointerTtlMs: 0,
-    });
+    const reader = readModels().reader<BankDoc>({ name, version: 1 }, { pointerTtlMs: 0 });
     expect(await reader.version()).toBe(1);
-    await switchProjectionVersion({ client, tableName: tables.readModelTable, projection: name, version: 2 });
+    await readModels().versions.switch({ name, version: 2 });
     expect(await reader.version()).toBe(2);
     expect(await reader.list()).toEqual(liveDocuments);
 
-    const again = rebuildProjection({
-      projection: live,
-      eventStore: store,
-      client,
-      readModelTable: tables.readModelTable,
-    });
+    const again = readModels().rebuild(live);
     await expect(again).rejects.toSatisfy(isProjectionVersionExistsError);
-    const missing = switchProjectionVersion({
-      client,
-      tableName: tables.readModelTable,
-      projection: name,
-      version: 9,
-    });
+    const missing = readModels().versions.switch({ name, version: 9 });
     await expect(missing).rejects.toSatisfy(isProjectionVersionNotReadyError);
   });
 
   it('catches up, exactly once, the streams live handlers saw while the version was building', async () => {
     const v3 = bankProjection({ name, version: 3 });
-    await prepareProjectionVersion({ client, tableName: tables.readModelTable, projection: v3 });
-    const handler = createStreamHandler({
-      projections: [v3],
-      client,
-      eventStore: store,
-      readModelTable: tables.readModelTable,
-      logger: silentLogger,
-    });
+    await readModels().versions.prepare(v3);
+    const handler = readModelsOf(client, store, tables.readModelTable).streamHandler([v3]);
     const busy = streamIds.slice(0, 4);
     const newcomer = `${streamIds[0]?.split('/')[0]}/account-new`;
     // Right after the scan read its first page, events keep coming and the live handler sees them:
@@ -163,19 +130,8 @@ describe('rebuildProjection', () => {
       },
       { step: 'initialize', name: 'events-during-the-scan' },
     );
-    const eventStore = {
-      tableName: store.tableName,
-      client: scanClient,
-      upcasters: store.upcasters,
-      read: store.read.bind(store),
-    };
-    const result = await rebuildProjection({
-      projection: v3,
-      eventStore,
-      client,
-      readModelTable: tables.readModelTable,
-      segments: 2,
-    });
+    const eventStore = { tableName: store.tableName, client: scanClient, upcasters: store.upcasters };
+    const result = await readModelsOf(client, eventStore, tables.readModelTable).rebuild(v3, { segments: 2 });
     scanClient.destroy();
 
     expect(result.caughtUpStreams).toBe(busy.length + 1);
@@ -187,11 +143,7 @@ describe('rebuildProjection', () => {
   });
 
   it('evicts documents beyond its memory bound and reads them back', async () => {
-    const result = await rebuildProjection({
-      projection: bankProjection({ name, version: 4 }),
-      eventStore: store,
-      client,
-      readModelTable: tables.readModelTable,
+    const result = await readModels().rebuild(bankProjection({ name, version: 4 }), {
       segments: 2,
       flushEvery: 7,
       maxCachedDocuments: 3,

@@ -1,8 +1,8 @@
 import { EventStore } from '@dynamo-es/event-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestClient, uniqueId } from '../../../test/support/dynamodb.js';
-import { createStreamHandler, defineProjection, listDeadLetters, readModel } from '../src/index.js';
-import { createTables, silentLogger } from './support/bank.js';
+import { defineProjection } from '../src/index.js';
+import { createTables, readModelsOf } from './support/bank.js';
 import { captureCommands, writtenKeys } from './support/capture-commands.js';
 import { eventItems, toStreamRecord } from './support/stream-records.js';
 
@@ -46,13 +46,7 @@ describe('transaction limits', () => {
   it("splits one stream's run over several transactions, each advancing the checkpoint", async () => {
     const streamId = uniqueId('wide');
     const projection = fanOut();
-    const handler = createStreamHandler({
-      projections: [projection],
-      client,
-      eventStore: store,
-      readModelTable: tables.readModelTable,
-      logger: silentLogger,
-    });
+    const handler = readModelsOf(client, store, tables.readModelTable).streamHandler([projection]);
     const batch = await records(streamId, Array(150).fill(1));
     const capture = captureCommands(client);
     expect(await handler({ Records: batch })).toEqual({ batchItemFailures: [] });
@@ -62,26 +56,25 @@ describe('transaction limits', () => {
     expect(transactions.map((command) => writtenKeys(command).length)).toEqual([100, 52]);
     for (const transaction of transactions)
       expect(writtenKeys(transaction).filter((key) => key.startsWith('cp#'))).toHaveLength(1);
-    expect((await readModel({ client, tableName: tables.readModelTable, projection }).list()).size).toBe(150);
+    expect((await readModelsOf(client, store, tables.readModelTable).reader(projection).list()).size).toBe(
+      150,
+    );
   });
 
   it('dead-letters an event that changes more documents than one transaction holds', async () => {
     const streamId = uniqueId('too-wide');
     const projection = fanOut();
-    const handler = createStreamHandler({
-      projections: [projection],
-      client,
-      eventStore: store,
-      readModelTable: tables.readModelTable,
-      logger: silentLogger,
+    const handler = readModelsOf(client, store, tables.readModelTable).streamHandler([projection], {
       maxAttempts: 1,
     });
     expect(await handler({ Records: await records(streamId, [1, 120, 1]) })).toEqual({
       batchItemFailures: [],
     });
 
-    const letters = await listDeadLetters({ client, tableName: tables.readModelTable, projection, streamId });
+    const letters = await readModelsOf(client, store, tables.readModelTable).deadLetters.list(projection, {
+      streamId,
+    });
     expect(letters).toMatchObject([{ version: 2, error: { name: 'TooManyChangesError' } }]);
-    expect((await readModel({ client, tableName: tables.readModelTable, projection }).list()).size).toBe(1);
+    expect((await readModelsOf(client, store, tables.readModelTable).reader(projection).list()).size).toBe(1);
   });
 });

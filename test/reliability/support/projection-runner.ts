@@ -1,23 +1,19 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { EventStore } from '@dynamo-es/event-store';
-import {
-  type CheckpointStore,
-  createStreamHandler,
-  type FailedBatch,
-  type Projection,
-  type ProjectionLogger,
-  StreamRunner,
-} from '@dynamo-es/projections';
+import { EventStore, type Logger } from '@dynamo-es/event-store';
+import { type Projection, ReadModels } from '@dynamo-es/projections';
+import { type CheckpointStore, type FailedBatch, StreamRunner } from '@dynamo-es/stream-runner';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import type { LedgerDoc, LedgerEvent } from './ledger.js';
 import type { LedgerTables } from './tables.js';
 
 /** Keeps what the projection handler logs (retries, dead letters) instead of printing it. */
-export function recordingLogger(): ProjectionLogger & { readonly lines: string[] } {
+export function recordingLogger(): Logger & { readonly lines: string[] } {
   const lines: string[] = [];
   return {
     lines,
+    debug: () => {},
+    info: () => {},
     warn: (message, details) => lines.push(`WARN ${message} ${JSON.stringify(details ?? {})}`),
     error: (message, details) => lines.push(`ERROR ${message} ${JSON.stringify(details ?? {})}`),
   };
@@ -48,19 +44,17 @@ export interface LedgerRunner {
 }
 
 /**
- * Starts a `StreamRunner` on the events table's stream with `createStreamHandler` for the ledger
+ * Starts a `StreamRunner` on the events table's stream with `ReadModels.streamHandler` for the ledger
  * projection: the same path a deployment takes, minus Lambda. Fast polling for tests.
  */
 export async function startLedgerRunner(options: LedgerRunnerOptions): Promise<LedgerRunner> {
   const logger = recordingLogger();
-  const handler = createStreamHandler({
-    projections: [options.projection],
+  const handler = new ReadModels({
     client: options.client,
     eventStore: new EventStore({ client: options.client, tableName: options.tables.events }),
-    readModelTable: options.tables.readModels,
-    maxAttempts: options.maxAttempts ?? 5,
+    tableName: options.tables.readModels,
     logger,
-  });
+  }).streamHandler([options.projection], { maxAttempts: options.maxAttempts ?? 5 });
   const failedBatches: FailedBatch[] = [];
   const runnerErrors: unknown[] = [];
   const runner = new StreamRunner({

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createEventTable } from '@dynamo-es/event-store';
-import { createCheckpointTable, createReadModelTable } from '@dynamo-es/projections';
+import { createReadModelTable } from '@dynamo-es/projections';
+import { createCheckpointTable } from '@dynamo-es/stream-runner';
 
 /** The tables of one reliability scenario, each with a unique name. */
 export interface LedgerTables {

@@ -1,6 +1,6 @@
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { decodeEventItem, type StoredEvent } from '@dynamo-es/event-store';
-import { type Projection, projectInMemory, readModel } from '@dynamo-es/projections';
+import { decodeEventItem, type StoredEvent, UpcasterChain } from '@dynamo-es/event-store';
+import { type Projection, projectInMemory, ReadModels } from '@dynamo-es/projections';
 import type { LedgerDoc, LedgerEvent } from './ledger.js';
 
 /** An event a command was told is stored (its append or update resolved). */
@@ -99,12 +99,14 @@ export async function readModelAndFold(options: {
   readonly projection: Projection<LedgerEvent, LedgerDoc>;
   readonly events: readonly StoredEvent<LedgerEvent>[];
 }): Promise<{ stored: Record<string, LedgerDoc>; folded: Record<string, LedgerDoc> }> {
-  const reader = readModel<LedgerDoc>({
+  // Reading needs no event store: any table name will do for it.
+  const eventStore = { tableName: 'events', client: options.client, upcasters: new UpcasterChain() };
+  const readModels = new ReadModels({
     client: options.client,
+    eventStore,
     tableName: options.readModelTable,
-    projection: options.projection,
-    pointerTtlMs: 0,
   });
+  const reader = readModels.reader<LedgerDoc>(options.projection, { pointerTtlMs: 0 });
   const stored = Object.fromEntries([...(await reader.list())].sort(byKey));
   const folded = Object.fromEntries(
     [...(await projectInMemory(options.projection, options.events))].sort(byKey),

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Logger } from '@dynamo-es/event-store';
-import { StreamRunner } from '@dynamo-es/projections';
+import { StreamRunner } from '@dynamo-es/stream-runner';
 import { createBankProjectionHandler } from '../../src/app/bank-app.js';
 import type { BankTables } from '../../src/app/tables.js';
 import type { LagTracker } from './lag-tracker.js';

@@ -1,4 +1,4 @@
-import type { StreamRunnerStats } from '@dynamo-es/projections';
+import type { StreamRunnerStats } from '@dynamo-es/stream-runner';
 import type { BankTables } from '../../src/app/tables.js';
 import { formatMoney } from '../../src/domain/money.js';
 import type { BankTotals } from '../../src/projections/bank-totals.js';

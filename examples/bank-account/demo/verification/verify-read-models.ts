@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { listDeadLetters, readModel } from '@dynamo-es/projections';
+import { EventStore } from '@dynamo-es/event-store';
+import { ReadModels } from '@dynamo-es/projections';
 import type { BankTables } from '../../src/app/tables.js';
 import { apiGatewayEvent } from '../../src/http/api-event.js';
 import type { HttpApiHandler } from '../../src/http/http-api-handler.js';
@@ -59,22 +60,19 @@ export interface VerifyOptions {
  * Checks every read model against the store, once the projections have caught up: the summary of
  * every account against the `BankAccount` loaded from its events; every account's whole statement
  * (all pages) against its events with the running balance recomputed; the bank-wide totals
- * recomputed from all accounts; no dead letters; and the invariants of the events themselves. Reads the read models with `readModel().list()`
+ * recomputed from all accounts; no dead letters; and the invariants of the events themselves. Reads the read models with `reader().list()`
  * (a `Scan`: fine for a tool, never for a request path).
  */
 export async function verifyReadModels(options: VerifyOptions): Promise<Verification> {
   const { client, tables } = options;
-  const tableName = tables.readModels;
+  const eventStore = new EventStore({ client, tableName: tables.events });
+  const readModels = new ReadModels({ client, eventStore, tableName: tables.readModels });
   const [streams, summaries, statementPages, totals, deadLetters] = await Promise.all([
     scanEvents(client, tables.events),
-    readModel<AccountSummary>({ client, tableName, projection: accountSummaryProjection }).list(),
-    readModel<StatementPage>({ client, tableName, projection: accountStatementProjection }).list(),
-    new BankQueries({ client, tableName }).totals(),
-    Promise.all(
-      bankProjections.map((p) =>
-        listDeadLetters({ client, tableName, projection: { name: p.name, version: p.version } }),
-      ),
-    ),
+    readModels.reader<AccountSummary>(accountSummaryProjection).list(),
+    readModels.reader<StatementPage>(accountStatementProjection).list(),
+    new BankQueries(readModels).totals(),
+    Promise.all(bankProjections.map((projection) => readModels.deadLetters.list(projection))),
   ]);
   const expected = expectedReadModels(streams);
   const integrity = checkStoreIntegrity(streams);

@@ -7,7 +7,7 @@ import {
   SnapshotStore,
   type Tracer,
 } from '@dynamo-es/event-store';
-import { consoleLogger, createStreamHandler, type ProjectionStreamHandler } from '@dynamo-es/projections';
+import { consoleLogger, type ProjectionStreamHandler, ReadModels } from '@dynamo-es/projections';
 import { Bank } from '../application/bank.js';
 import { BankQueries } from '../projections/bank-queries.js';
 import { bankProjections } from '../projections/index.js';
@@ -81,7 +81,7 @@ export function createBankApp(options: BankAppOptions): BankApp {
   return {
     store,
     bank: new Bank({ store, snapshots, stateCache: new StateCache({ maxEntries: CACHED_ACCOUNTS }) }),
-    queries: new BankQueries({ client, tableName: tables.readModels }),
+    queries: new BankQueries(new ReadModels({ client, eventStore: store, tableName: tables.readModels })),
   };
 }
 
@@ -101,11 +101,10 @@ export function createBankProjectionHandler(options: {
   readonly metrics?: MetricsSink;
 }): ProjectionStreamHandler {
   const { client, tables, logger, metrics } = options;
-  return createStreamHandler({
-    projections: bankProjections,
+  return new ReadModels({
     client,
     eventStore: new EventStore({ client, tableName: tables.events, ...(metrics ? { metrics } : {}) }),
-    readModelTable: tables.readModels,
+    tableName: tables.readModels,
     logger: logger ?? consoleLogger,
-  });
+  }).streamHandler(bankProjections);
 }

@@ -68,8 +68,9 @@ async function addMovement(
  */
 export const accountStatementProjection = defineProjection<AccountEvent, StatementPage>({
   name: 'account-statement',
-  // Read each account's latest page in the batch's one BatchGetItem, not one GetItem per page.
-  prefetch: (event) => statementKeys.latest(event.streamId),
+  // The latest page belongs to its account's stream and keeps the stream's checkpoint (read with
+  // the checkpoint, written with one PutItem unless a full page is archived in the same batch).
+  streamDocument: (streamId) => statementKeys.latest(streamId),
   handlers: {
     AccountOpened: (event, ctx) => {
       ctx.put(statementKeys.latest(event.streamId), {

@@ -36,8 +36,9 @@ async function change(
  */
 export const accountSummaryProjection = defineProjection<AccountEvent, AccountSummary>({
   name: 'account-summary',
-  // Read each account's document in the batch's one BatchGetItem, not one GetItem per document.
-  prefetch: (event) => event.streamId,
+  // Each summary belongs to its account's stream: its checkpoint lives in it, and a batch writes
+  // it with one conditional PutItem instead of a transaction with a checkpoint item.
+  streamDocument: (streamId) => streamId,
   handlers: {
     AccountOpened: (event, ctx) => {
       ctx.put(event.streamId, {

@@ -1,5 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type ReadModelReader, readModel } from '@dynamo-es/projections';
+import type { ReadModelReader, ReadModels } from '@dynamo-es/projections';
 import type { Currency, MinorUnits } from '../domain/money.js';
 import {
   accountStatementProjection,
@@ -23,13 +22,13 @@ export interface StatementView {
 }
 
 /**
- * The read side of the bank, over the projections' readers (`readModel` of
+ * The read side of the bank, over the projections' readers (`ReadModels.reader` of
  * `@dynamo-es/projections`): every call is one `GetItem` (plus, at most every 5 s, one for the
  * projection's active version), never a `Scan`. Read models are eventually consistent: they lag
  * the commands by the time the stream takes to reach the projection handler.
  *
  * @example
- * const queries = new BankQueries({ client, tableName: 'bank-read-models' });
+ * const queries = new BankQueries(new ReadModels({ client, eventStore, tableName: 'bank-read-models' }));
  * const summary = await queries.account('acc-1');
  */
 export class BankQueries {
@@ -37,10 +36,10 @@ export class BankQueries {
   readonly #statements: ReadModelReader<StatementPage>;
   readonly #totals: ReadModelReader<BankTotals>;
 
-  constructor(options: { readonly client: DynamoDBClient; readonly tableName: string }) {
-    this.#summaries = readModel({ ...options, projection: accountSummaryProjection });
-    this.#statements = readModel({ ...options, projection: accountStatementProjection });
-    this.#totals = readModel<BankTotals>({ ...options, projection: bankTotalsProjection.name });
+  constructor(readModels: ReadModels) {
+    this.#summaries = readModels.reader(accountSummaryProjection);
+    this.#statements = readModels.reader(accountStatementProjection);
+    this.#totals = readModels.reader<BankTotals>(bankTotalsProjection);
   }
 
   /** The account's summary, or `undefined` when the read model has no such account (yet). */

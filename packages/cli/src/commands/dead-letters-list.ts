@@ -1,4 +1,4 @@
-import { type DeadLetter, listDeadLetters } from '@dynamo-es/projections';
+import type { DeadLetter } from '@dynamo-es/projections';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { type CliIo, printLine } from '../io.js';
@@ -6,7 +6,7 @@ import { integerAtLeast, jsonOption, tableOption } from '../options.js';
 import { plural, toJson, truncate } from '../output/format.js';
 import { formatTable } from '../output/table.js';
 import { listRegisteredVersions } from '../projections/read-model-items.js';
-import { type Session, sessionAction } from '../session.js';
+import { readModelsOf, type Session, sessionAction } from '../session.js';
 import { requireTables, TableKind } from '../tables.js';
 
 interface ListOptions {
@@ -52,13 +52,11 @@ async function list(session: Session<ListOptions>): Promise<void> {
     throw new UsageError('--version needs --projection');
   }
   await requireTables(client, [{ kind: TableKind.ReadModels, tableName }]);
+  const readModels = readModelsOf(session);
   const letters: DeadLetter[] = [];
   for (const projection of await projectionVersions(session)) {
     letters.push(
-      ...(await listDeadLetters({
-        client,
-        tableName,
-        projection,
+      ...(await readModels.deadLetters.list(projection, {
         status: options.status,
         ...(options.stream === undefined ? {} : { streamId: options.stream }),
       })),
@@ -77,11 +75,7 @@ async function projectionVersions(
 ): Promise<{ name: string; version: number }[]> {
   const { projection, version } = session.options;
   if (projection !== undefined && version !== undefined) return [{ name: projection, version }];
-  const { versions } = await listRegisteredVersions(
-    session.client,
-    session.tables['read-models'],
-    projection,
-  );
+  const { versions } = await listRegisteredVersions(readModelsOf(session), projection);
   return versions.map((entry) => ({ name: entry.projection, version: entry.version }));
 }
 

@@ -1,5 +1,4 @@
-import { EventStore } from '@dynamo-es/event-store';
-import { type Projection, type ReplayResult, replayDeadLetters } from '@dynamo-es/projections';
+import type { Projection, ReplayResult } from '@dynamo-es/projections';
 import { type Command, Option } from 'commander';
 import { CommandFailedError } from '../errors.js';
 import { type CliIo, printLine } from '../io.js';
@@ -8,7 +7,7 @@ import { plural, truncate } from '../output/format.js';
 import { formatTable } from '../output/table.js';
 import { CliLogger } from '../projections/cli-logger.js';
 import { loadProjections, pickProjection } from '../projections/load-projections.js';
-import { type Session, sessionAction } from '../session.js';
+import { readModelsOf, type Session, sessionAction } from '../session.js';
 import { requireTables, TableKind } from '../tables.js';
 
 interface ReplayOptions {
@@ -55,22 +54,16 @@ async function replay(session: Session<ReplayOptions>): Promise<void> {
     options.projection === undefined
       ? loaded.projections
       : [pickProjection(loaded, options.projection, options.version)];
-  const eventStore = new EventStore({
-    client,
-    tableName: tables.events,
+  const readModels = readModelsOf(session, {
     ...(loaded.upcasters ? { upcasters: loaded.upcasters } : {}),
+    logger: new CliLogger(io),
   });
   const rows: string[][] = [];
   let replayed = 0;
   let failed = 0;
   for (const projection of targets) {
-    const result = await replayDeadLetters({
-      projection,
-      client,
-      eventStore,
-      readModelTable: tables['read-models'],
+    const result = await readModels.deadLetters.replay(projection, {
       ...(options.stream === undefined ? {} : { streamId: options.stream }),
-      logger: new CliLogger(io),
     });
     rows.push(...resultRows(result));
     replayed += result.replayed.length;

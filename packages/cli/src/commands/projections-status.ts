@@ -12,7 +12,7 @@ import {
   type StatusReport,
   type StreamStatus,
 } from '../projections/status-report.js';
-import { type Session, sessionAction } from '../session.js';
+import { readModelsOf, type Session, sessionAction } from '../session.js';
 import { requireTables, TableKind } from '../tables.js';
 
 interface StatusOptions {
@@ -56,10 +56,10 @@ async function showStatus(session: Session<StatusOptions>): Promise<void> {
         (projection) => options.projection === undefined || projection.name === options.projection,
       )
     : [];
+  const readModels = readModelsOf(session);
   const report = await buildStatusReport({
-    client,
-    readModelTable: tables['read-models'],
-    items: await scanProjectionItems(client, tables['read-models'], {
+    readModels,
+    items: await scanProjectionItems(readModels, {
       ...(options.projection === undefined ? {} : { projection: options.projection }),
     }),
     ...(options.lag ? { eventStore: new EventStore({ client, tableName: tables.events }) } : {}),

@@ -3,8 +3,9 @@ import type { CliIo } from '../io.js';
 import { registerProjectionsRebuildCommand } from './projections-rebuild.js';
 import { registerProjectionsStatusCommand } from './projections-status.js';
 import { registerProjectionsSwitchCommand } from './projections-switch.js';
+import { registerProjectionsVersionsCommands } from './projections-versions.js';
 
-/** `dynamo-es projections status | rebuild | switch`. */
+/** `dynamo-es projections status | rebuild | switch | versions delete`. */
 export function registerProjectionsCommands(program: Command, io: CliIo): void {
   const projections = program
     .command('projections')
@@ -12,4 +13,5 @@ export function registerProjectionsCommands(program: Command, io: CliIo): void {
   registerProjectionsStatusCommand(projections, io);
   registerProjectionsRebuildCommand(projections, io);
   registerProjectionsSwitchCommand(projections, io);
+  registerProjectionsVersionsCommands(projections, io);
 }

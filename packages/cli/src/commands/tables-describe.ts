@@ -1,5 +1,6 @@
 import type { TableDescription } from '@aws-sdk/client-dynamodb';
 import { Argument, type Command } from 'commander';
+import { CommandFailedError } from '../errors.js';
 import { type CliIo, printLine } from '../io.js';
 import { jsonOption } from '../options.js';
 import { formatCount, plural, toJson } from '../output/format.js';
@@ -39,7 +40,7 @@ export function registerTablesDescribeCommand(tables: Command, io: CliIo): void 
     .addOption(jsonOption('one JSON object per table'))
     .addHelpText(
       'after',
-      "\nA missing table is reported, not an error. ITEMS and SIZE are DynamoDB's estimates.\n\n" +
+      "\nExits 1 when a table is missing or not as dynamo-es defines it. ITEMS and SIZE are DynamoDB's estimates.\n\n" +
         'Examples:\n  dynamo-es tables describe\n  dynamo-es tables describe events --json',
     )
     .action(sessionAction<DescribeOptions, [string[]]>(io, describeTables));
@@ -53,11 +54,15 @@ async function describeTables(session: Session<DescribeOptions>, requested: stri
       return report(kind, name, await describeTable(session.client, name));
     }),
   );
-  if (session.options.json) {
-    for (const entry of reports) printLine(session.io, toJson(entry));
-    return;
+  if (session.options.json) for (const entry of reports) printLine(session.io, toJson(entry));
+  else printReports(session.io, reports);
+  const missing = reports.filter((entry) => !entry.exists).length;
+  const unfit = reports.filter((entry) => entry.problems.length > 0).length;
+  if (missing + unfit > 0) {
+    throw new CommandFailedError(
+      `${plural(missing, 'table')} missing, ${plural(unfit, 'table')} not as dynamo-es defines it`,
+    );
   }
-  printReports(session.io, reports);
 }
 
 function report(kind: TableKind, name: string, table: TableDescription | undefined): TableReport {
@@ -102,13 +107,4 @@ function printReports(io: CliIo, reports: readonly TableReport[]): void {
     { heading: 'CHECK' },
   ];
   for (const line of formatTable(columns, rows)) printLine(io, line);
-  const missing = reports.filter((entry) => !entry.exists).length;
-  const unfit = reports.filter((entry) => entry.problems.length > 0).length;
-  if (missing + unfit > 0) {
-    printLine(io);
-    printLine(
-      io,
-      `${plural(missing, 'table')} missing, ${plural(unfit, 'table')} not as dynamo-es defines it.`,
-    );
-  }
 }

@@ -1,7 +1,7 @@
 import type { RebuildProgress } from '@dynamo-es/projections';
 import { Presets, SingleBar } from 'cli-progress';
 import type { CliIo } from '../io.js';
-import { formatCount, formatRate } from './format.js';
+import { formatCount, formatDuration, formatRate } from './format.js';
 
 /** Shows a rebuild's progress on standard error. */
 export interface RebuildProgressBar {
@@ -22,8 +22,19 @@ export interface ProgressBarOptions {
 const noProgress: RebuildProgressBar = { update: () => {}, stop: () => {} };
 
 /**
- * A progress bar of a rebuild: scanned events against the events table's estimated item count,
- * events per second and the ETA. The scan reads every item of the events table, so items scanned are
+ * The time left: the items not scanned yet at this run's own rate. (`cli-progress` would estimate it
+ * from its last few updates, which swing with DynamoDB's page sizes.)
+ */
+export function timeLeft(done: number, total: number, progress: RebuildProgress): string {
+  if (progress.scannedItems === 0 || progress.elapsedMs <= 0) return '-';
+  const rate = progress.scannedItems / progress.elapsedMs;
+  return formatDuration(Math.max(0, total - done) / rate);
+}
+
+/**
+ * A progress bar of a rebuild, updated after every applied batch of events: items scanned (those of
+ * earlier runs of a resumed rebuild included) against the events table's estimated item count,
+ * events per second and the time left. The scan reads every item of the events table, so items are
  * the measure of progress; the count is DynamoDB's estimate (refreshed every few hours on AWS), so
  * the total grows if the scan passes it.
  */
@@ -35,31 +46,37 @@ export function createRebuildProgressBar(
   let total = Math.max(1, options.expectedItems);
   const bar = new SingleBar(
     {
-      format: `${options.label} {bar} {percentage}% | {scanned}/{expected} events | {rate} events/s | ETA {eta_formatted}`,
+      format: `${options.label} {bar} {percentage}% | {scanned}/{expected} events | {rate} events/s | ETA {left}`,
       stream: io.stderr,
       hideCursor: true,
       noTTYOutput: true,
       notTTYSchedule: options.logEveryMs ?? 5_000,
-      etaBuffer: 20,
     },
     Presets.shades_classic,
   );
   let started = false;
   return {
     update(progress) {
-      // Started on the first page, so a rebuild refused at once (e.g. the version exists) draws nothing.
+      const done = progress.eventsBefore + progress.scannedItems;
+      // Started on the first batch, so a rebuild refused at once (e.g. the version exists) draws nothing.
       if (!started) {
         started = true;
-        bar.start(total, 0, { scanned: '0', expected: formatCount(options.expectedItems), rate: '-' });
+        bar.start(total, 0, {
+          scanned: '0',
+          expected: formatCount(options.expectedItems),
+          rate: '-',
+          left: '-',
+        });
       }
-      if (progress.scannedItems > total) {
-        total = progress.scannedItems;
+      if (done > total) {
+        total = done;
         bar.setTotal(total);
       }
-      bar.update(progress.scannedItems, {
-        scanned: formatCount(progress.scannedItems),
+      bar.update(done, {
+        scanned: formatCount(done),
         expected: `~${formatCount(total)}`,
         rate: formatRate(progress.events, progress.elapsedMs),
+        left: timeLeft(done, total, progress),
       });
     },
     stop() {

@@ -1,15 +1,9 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  type Checkpoint,
-  listCheckpoints,
-  listProjectionVersions,
-  type VersionRecord,
-} from '@dynamo-es/projections';
+import type { Checkpoint, ReadModels, VersionRecord } from '@dynamo-es/projections';
 
 /**
  * The bookkeeping items `@dynamo-es/projections` keeps in the read-model table, as the CLI
  * reports them: the version registry (with each projection's active version) and the checkpoints.
- * Read with the package's `listProjectionVersions` and `listCheckpoints`; the shapes here are the
+ * Read with the package's `versions.list` and `checkpoints.list`; the shapes here are the
  * CLI's JSON output (`projections status --json`), kept stable for scripts.
  */
 export interface ProjectionItems {
@@ -54,13 +48,12 @@ export interface StreamCheckpoint {
  * projection (one projection's is a `Query`).
  */
 export async function scanProjectionItems(
-  client: DynamoDBClient,
-  tableName: string,
+  readModels: ReadModels,
   options: { readonly projection?: string } = {},
 ): Promise<ProjectionItems> {
   const [registry, checkpoints] = await Promise.all([
-    listRegisteredVersions(client, tableName, options.projection),
-    listCheckpoints({ client, tableName, ...options }),
+    listRegisteredVersions(readModels, options.projection),
+    readModels.checkpoints.list(options),
   ]);
   return { ...registry, checkpoints: checkpoints.map(toStreamCheckpoint) };
 }
@@ -70,15 +63,10 @@ export async function scanProjectionItems(
  * projection (a `Scan` of the read-model table).
  */
 export async function listRegisteredVersions(
-  client: DynamoDBClient,
-  tableName: string,
+  readModels: ReadModels,
   projection?: string,
 ): Promise<Omit<ProjectionItems, 'checkpoints'>> {
-  const records = await listProjectionVersions({
-    client,
-    tableName,
-    ...(projection === undefined ? {} : { projection }),
-  });
+  const records = await readModels.versions.list(projection);
   const active = new Map(records.filter((record) => record.active).map((r) => [r.projection, r.version]));
   return { versions: records.map(toRegisteredVersion), active };
 }

@@ -1,7 +1,5 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { EventStore } from '@dynamo-es/event-store';
-import { listDeadLetters } from '@dynamo-es/projections';
-import { mapLimit } from './map-limit.js';
+import { type EventStore, mapLimit } from '@dynamo-es/event-store';
+import type { ReadModels } from '@dynamo-es/projections';
 import type { ProjectionItems, RegisteredVersion, StreamCheckpoint } from './read-model-items.js';
 
 /**
@@ -62,8 +60,7 @@ export interface StatusReport {
 
 /** What the report is built from. */
 export interface StatusInput {
-  readonly client: DynamoDBClient;
-  readonly readModelTable: string;
+  readonly readModels: ReadModels;
   readonly items: ProjectionItems;
   /** Reads stream heads for the lag; omitted: no lag. */
   readonly eventStore?: EventStore;
@@ -82,12 +79,10 @@ export async function buildStatusReport(input: StatusInput): Promise<StatusRepor
       const mine = streams.filter(
         (stream) => stream.projection === ref.projection && stream.projectionVersion === ref.version,
       );
-      const letters = await listDeadLetters({
-        client: input.client,
-        tableName: input.readModelTable,
-        projection: { name: ref.projection, version: ref.version },
-        status: 'all',
-      });
+      const letters = await input.readModels.deadLetters.list(
+        { name: ref.projection, version: ref.version },
+        { status: 'all' },
+      );
       const open = letters.filter((letter) => letter.status === 'open').length;
       return summarize(ref, input.items.active.get(ref.projection) === ref.version, mine, {
         open,

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { testEndpoint } from '../../../../test/support/dynamodb.js';
 
@@ -51,3 +51,45 @@ export const lines = (text: string): string[] => text.replace(/\n$/, '').split('
 
 /** The cells of a row of a text table (columns are two or more spaces apart). */
 export const cells = (line: string | undefined): string[] => (line ?? '').trim().split(/\s{2,}/);
+
+/**
+ * Starts `dynamo-es ...args` like {@link runCli}, for tests that signal it: `waitFor` resolves once
+ * standard error has printed `text`, `done` with the result once it exits.
+ */
+export function spawnCli(args: readonly string[], env: Record<string, string | undefined> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: PACKAGE_DIR,
+    env: {
+      ...process.env,
+      DYNAMO_ES_ENDPOINT: testEndpoint(),
+      DYNAMO_ES_CLI_FROM_SOURCE: '1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...env,
+    },
+  });
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  const waiters: (() => void)[] = [];
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    for (const waiter of waiters.splice(0)) waiter();
+  });
+  const done = new Promise<CliResult>((resolve) => {
+    child.on('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+  const waitFor = (text: string) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "${text}" on stderr: ${stderr}`)), 60_000);
+      const check = () => {
+        if (stderr.includes(text)) {
+          clearTimeout(timer);
+          resolve();
+        } else waiters.push(check);
+      };
+      check();
+    });
+  return { child, waitFor, done };
+}

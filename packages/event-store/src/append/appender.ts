@@ -10,6 +10,8 @@ import { ConcurrencyError, type StreamConflict, TransientError } from '../errors
 import type { IdempotencyKey, IdempotencyTableOptions } from '../idempotency/types.js';
 import type { KnownVersions } from '../known-versions.js';
 import { buildAppendTransaction, buildPutEvent } from '../requests/append-requests.js';
+import { backoffDelay, sleep } from '../support/backoff.js';
+import { isConditionalCheckFailure } from '../support/conditional-check.js';
 import type { AppendResult, StoredEvent, StreamAppend } from '../types.js';
 import type { UpcasterChain } from '../upcasting.js';
 import { classifyCancellation, classifyPutFailure, type WriteFailure } from './cancellation.js';
@@ -81,7 +83,7 @@ export class Appender {
       if (outcome.kind === 'done') return outcome.results;
       if (attempt >= this.#config.maxAttempts) throw outcome.error;
       this.#config.onRetry?.(outcome.error, attempt);
-      await sleep(Math.min(1000, 10 * 2 ** attempt) * (0.5 + Math.random()));
+      await sleep(backoffDelay(attempt, { baseMs: 10, capMs: 1_000, jitter: [0.5, 1.5] }));
     }
   }
 
@@ -145,7 +147,7 @@ export class Appender {
       await this.#config.client.send(new PutItemCommand(buildPutEvent(this.#config.tableName, encoded.item)));
       return this.#written([stream]);
     } catch (error) {
-      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionalCheckFailure(error)) throw error;
       const failure = classifyPutFailure(stream, 0, (error as { Item?: Item }).Item);
       return this.#failed([stream], failure, error);
     }
@@ -261,5 +263,3 @@ function landedStream(stream: PreparedStream, plan: Plan): LandedStream {
 function errorName(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null ? (error as { name?: string }).name : undefined;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,11 @@
 import type { QueryCommandInput } from '@aws-sdk/client-dynamodb';
 
+/**
+ * A version range of one stream to read (see {@link buildEventQuery}).
+ *
+ * @example
+ * const query: EventQuery = { streamId: 'account-1', lowest: 5, highest: 9, forward: true, consistentRead: true };
+ */
 export interface EventQuery {
   readonly streamId: string;
   /** Lowest and highest version to read, inclusive. */
@@ -11,7 +17,14 @@ export interface EventQuery {
   readonly startKey?: QueryCommandInput['ExclusiveStartKey'];
 }
 
-/** A `Query` for a version range of one stream; DynamoDB returns at most 1 MB per page. */
+/**
+ * A `Query` for a version range of one stream; DynamoDB returns at most 1 MB per page. Pure: the
+ * event store reads with it, and projections read gap ranges as raw items with it (to decode each
+ * one with {@link readEventHeader} first).
+ *
+ * @example
+ * const page = await client.send(new QueryCommand(buildEventQuery('events', { streamId, lowest: 5, highest: 9, forward: true, consistentRead: true })));
+ */
 export function buildEventQuery(tableName: string, query: EventQuery): QueryCommandInput {
   return {
     TableName: tableName,

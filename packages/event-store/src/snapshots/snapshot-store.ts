@@ -1,6 +1,7 @@
 import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DEFAULT_COMPRESS_ABOVE } from '../codec/body.js';
 import { InvalidInputError } from '../errors.js';
+import { isConditionalCheckFailure } from '../support/conditional-check.js';
 import { assertClientAndTable, assertStreamId, assertVersionNumber, describeValue } from '../validation.js';
 import { decodeSnapshotItem, encodeSnapshotItem } from './snapshot-item.js';
 import { buildGetSnapshot, buildPutSnapshot } from './snapshot-requests.js';
@@ -79,7 +80,7 @@ export class SnapshotStore {
       await this.client.send(new PutItemCommand(buildPutSnapshot(this.tableName, item, overwrite)));
       return { written: true };
     } catch (error) {
-      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return { written: false };
+      if (isConditionalCheckFailure(error)) return { written: false };
       throw error;
     }
   }

@@ -1,5 +1,5 @@
 import type { DynamoDBBatchItemFailure } from 'aws-lambda';
-import type { DeliveredRecord } from './decode-records.js';
+import type { DeliveredRecord } from './delivered-records.js';
 
 /**
  * The `batchItemFailures` for streams that must be delivered again from a version on: for each,

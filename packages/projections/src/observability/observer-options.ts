@@ -1,16 +1,14 @@
-import { type Logger, type Metrics, noMetrics, silentLogger } from '@dynamo-es/event-store';
-import type { EventSource } from '../apply/types.js';
-import type { ProjectionLogger } from './logger.js';
-import { toLogger } from './logger.js';
+import { type Logger, type MetricsSink, noMetrics, silentLogger, toMetrics } from '@dynamo-es/event-store';
+import type { EventSource } from '../event-source.js';
 import { ProjectionObserver } from './projection-observer.js';
 
-/** The logger and metrics of an operation that reads an event store: its own, else the store's. */
+/** The logger and metrics of the read models: their own, else the event store's, else none. */
 export function observerFor(
-  options: { readonly logger?: Logger | ProjectionLogger; readonly metrics?: Metrics },
+  options: { readonly logger?: Logger; readonly metrics?: MetricsSink },
   eventStore: EventSource,
 ): ProjectionObserver {
   return new ProjectionObserver(
-    toLogger(options.logger, eventStore.logger ?? silentLogger),
-    options.metrics ?? eventStore.metrics ?? noMetrics,
+    options.logger ?? eventStore.logger ?? silentLogger,
+    options.metrics ? toMetrics(options.metrics) : (eventStore.metrics ?? noMetrics),
   );
 }

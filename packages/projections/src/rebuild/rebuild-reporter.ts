@@ -1,7 +1,7 @@
 import type { ProjectionRef } from '../keys.js';
 import { safely } from '../observability/logger.js';
 import type { ProjectionObserver } from '../observability/projection-observer.js';
-import type { RebuildProgress, RebuildResult } from './rebuild-projection.js';
+import type { RebuildProgress, RebuildResult } from './rebuild.js';
 
 /** How often a running rebuild logs its progress. */
 export const REBUILD_PROGRESS_LOG_INTERVAL_MS = 10_000;

@@ -1,11 +1,17 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createEventTable, type EventStore, type StoredEvent } from '@dynamo-es/event-store';
+import {
+  createEventTable,
+  type EventStore,
+  type Logger,
+  silentLogger as quiet,
+  type StoredEvent,
+} from '@dynamo-es/event-store';
 import { uniqueId } from '../../../../test/support/dynamodb.js';
 import {
   createReadModelTable,
   defineProjection,
   type PoisonEventPolicy,
-  type ProjectionLogger,
+  ReadModels,
 } from '../../src/index.js';
 
 export type BankEvent =
@@ -87,7 +93,23 @@ export function bankProjection(options: BankProjectionOptions = {}) {
 }
 
 /** A logger that keeps quiet (tests assert outcomes, not log lines). */
-export const silentLogger: ProjectionLogger = { warn: () => {}, error: () => {} };
+export const silentLogger: Logger = quiet;
+
+/** The read models of a test's tables, quiet unless given a logger. */
+export function readModelsOf(
+  client: DynamoDBClient,
+  eventStore: EventStore<BankEvent> | import('../../src/index.js').EventSource,
+  tableName: string,
+  options: { readonly logger?: Logger; readonly now?: () => Date } = {},
+): ReadModels {
+  return new ReadModels({
+    client,
+    eventStore,
+    tableName,
+    logger: options.logger ?? silentLogger,
+    ...(options.now ? { now: options.now } : {}),
+  });
+}
 
 /** Fresh events and read-model tables. */
 export async function createTables(
