@@ -1,12 +1,14 @@
 import { dataset, floorIndex, indexDataset, indexerRow, indexerTable } from './feed/indexer.js';
 import { readAllTables } from './feed/read-all.js';
+import { rebuildTable } from './feed/rebuild.js';
 import type { Benchmark, BenchTable } from './types.js';
 
 const EVENTS = Number(process.env.BENCH_FEED_EVENTS ?? 20_000);
 
 /**
  * The feed: the indexer's throughput and capacity per event (every part, against a floor that
- * only writes entries), readAll against the raw SDK doing the same calls, and events by type.
+ * only writes entries), readAll against the raw SDK doing the same calls, events by type, and
+ * rebuilding a projection from the feed against rebuilding it from a scan.
  */
 const benchmark: Benchmark = async (context) => {
   const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
@@ -47,6 +49,7 @@ const benchmark: Benchmark = async (context) => {
   rows.push(indexerRow(await step('index concurrent', () => indexDataset(context, concurrent, 4))));
   const tables: BenchTable[] = [indexerTable(rows)];
   tables.push(...(await step('reads', () => readAllTables(context, interleaved))));
+  tables.push(await step('rebuilds', () => rebuildTable(context, interleaved)));
   return tables;
 };
 

@@ -168,7 +168,7 @@ async function byTypeTable(context: BenchContext, data: Dataset, feed: Feed): Pr
   return {
     title: `feed: events of a type that is 1% of ${data.items.length.toLocaleString('en')} events, in global order`,
     rows: [
-      row('feed.readAll({ filter: { types } }): batches, then only the matches by key', events),
+      row('feed.readAll({ filter: { types } }): type index, then only the matches by key', events),
       row('feed.readEntries({ filter: { types } }): positions only, no event read', entries),
       row(
         'feed.readEntries() filtered in memory: every batch (what a feed without a type index reads)',
