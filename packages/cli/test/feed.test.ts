@@ -1,4 +1,4 @@
-import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventStore } from '@dynamo-es/event-store';
 import { createFeedTable } from '@dynamo-es/feed';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -53,15 +53,22 @@ describe('dynamo-es feed', () => {
     );
   });
 
-  it('validate --json prints the report, and a damaged feed is named by its problems', async () => {
+  it('validate --json prints the report, and a damaged feed gets the advice of a fresh table', async () => {
+    // A batch written by hand after the end, listing an event the feed holds already.
+    const entries = JSON.stringify({ t: ['AccountOpened'], e: [[streams[0], 1, [0]]] });
     await testClient().send(
-      new DeleteItemCommand({ TableName: feed, Key: { p: { S: 'b#0' }, n: { N: '1' } } }),
+      new PutItemCommand({
+        TableName: feed,
+        Item: { p: { S: 'b#0' }, n: { N: '5' }, c: { N: '1' }, w: { N: '0' }, b: { S: entries } },
+      }),
     );
     const { code, stdout } = await runCli(['feed', 'validate', '--events-table', events, '--json']);
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
-    expect(report.ok).toBe(false);
-    expect(report.counts.corrupt).toBeGreaterThan(0);
+    expect(report).toMatchObject({ ok: false, positions: 5, counts: { duplicate: 1 } });
+    const text = await runCli(['feed', 'validate', '--events-table', events]);
+    expect(text.stdout).toMatch(/^duplicate +1$/m);
+    expect(text.stderr).toContain('rebuild it into a fresh table');
   });
 
   it('names a missing table, and refuses bad flags with exit code 2', async () => {

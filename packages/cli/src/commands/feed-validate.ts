@@ -53,13 +53,24 @@ async function validate(session: Session<ValidateOptions>): Promise<void> {
   });
   if (options.json) printLine(io, toJson(report));
   else printReport(io, tables.feed, report);
-  if (!report.ok) {
-    const problems = Object.values(report.counts).reduce((sum, count) => sum + count, 0);
-    throw new CommandFailedError(
-      `the feed "${tables.feed}" is not exact: ${plural(problems, 'problem')}; ` +
-        'if the indexer is running, wait and validate again, else repair it with "dynamo-es feed rebuild"',
-    );
-  }
+  if (!report.ok) throw notExact(tables.feed, report);
+}
+
+/**
+ * What to do depends on the problems: events only missing are the indexer's lag or a gap that
+ * `feed rebuild` fills in place; anything else (duplicates, a broken type index, corruption) is in
+ * items the feed never rewrites, so the way out is a fresh table.
+ */
+function notExact(feedTable: string, report: FeedValidation): CommandFailedError {
+  const problems = Object.values(report.counts).reduce((sum, count) => sum + count, 0);
+  const onlyMissing = problems === report.counts.missing;
+  const advice = onlyMissing
+    ? 'if the indexer is running, wait and validate again, else repair it with "dynamo-es feed rebuild"'
+    : 'rebuild it into a fresh table: "dynamo-es tables create feed --feed-table <new>", then ' +
+      '"dynamo-es feed rebuild --feed-table <new>", and point the indexer and readers at it';
+  return new CommandFailedError(
+    `the feed "${feedTable}" is not exact: ${plural(problems, 'problem')}; ${advice}`,
+  );
 }
 
 function printReport(io: CliIo, feedTable: string, report: FeedValidation): void {
