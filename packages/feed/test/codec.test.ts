@@ -89,6 +89,24 @@ describe('type index items (offline)', () => {
     expect(encodeTypeItems(batch, 20)).toEqual(items);
   });
 
+  it('keep every item of a batch that reaches into the next epoch under the epoch of the batch', () => {
+    // Positions 6..8 with 7 positions per epoch: 7 and 8 are in epoch 1, the batch began in epoch 0.
+    const spanning: Batch = {
+      first: 6,
+      count: 3,
+      writtenAt: 0,
+      entries: [{ streamId: 's', fromVersion: 1, types: ['A', 'B', 'A'] }],
+    };
+    const items = encodeTypeItems(spanning, 7);
+    expect(items.map((item) => [item.p?.S, item.n?.N])).toEqual([
+      ['y#0#A', '6'],
+      ['y#0#B', '7'],
+    ]);
+    expect(decodeTypeItem(items[1] as never, 'B', 7)).toEqual([
+      { position: 7, streamId: 's', version: 2, type: 'B' },
+    ]);
+  });
+
   it('split a type with many events in a batch into items of bounded size, each keyed by its first position', () => {
     const streams = Array.from({ length: 60 }, (_, index) => ({
       streamId: `${'x'.repeat(400)}-${index}`,
@@ -112,7 +130,7 @@ describe('type index items (offline)', () => {
   it.each([
     ['a count that does not match the rows', { c: { N: '3' } }],
     ['an item under another type', { p: { S: 'y#2#Withdrawn' } }],
-    ['an item under another epoch', { p: { S: 'y#1#Deposited' } }],
+    ['an item under another epoch', { p: { S: 'y#0#Deposited' } }],
     ['rows that are not JSON', { b: { S: '{"s":[' } }],
     ['a first row not at the first position', { b: { S: '{"s":["a"],"e":[[1,0,7],[2,0,9]]}' } }],
     ['rows out of order', { b: { S: '{"s":["a"],"e":[[0,0,7],[0,0,9]]}' } }],

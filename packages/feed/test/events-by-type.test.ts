@@ -95,6 +95,31 @@ describe('events by type', () => {
     );
   });
 
+  it('keeps global order when a batch reaches into the next epoch (its items stay under its epoch)', async () => {
+    const own = await feedTables();
+    // 7 positions per epoch, batches of 5: the batch of positions 6..10 begins in epoch 0 and
+    // ends in epoch 1, with each type's first event on either side of the boundary.
+    const spanning = own.newFeed({ positionsPerEpoch: 7, maxEventsPerBatch: 5 });
+    await appendEvents(
+      own.store,
+      's',
+      Array.from({ length: 15 }, (_, index) => (index % 2 === 0 ? 'A' : 'B')),
+    );
+    await indexStreams(own, spanning, ['s'], 5);
+    const positions = (await collect(spanning.readEntries({ filter: { types: ['A', 'B'] } }))).map(
+      (e) => e.position,
+    );
+    expect(positions).toEqual(Array.from({ length: 15 }, (_, index) => index + 1));
+    for (const fromPosition of [6, 7, 8, 11]) {
+      const from = await collect(
+        spanning.readEntries({ fromPosition, filter: { types: ['A', 'B'] }, pageSize: 2 }),
+      );
+      expect(from.map((e) => e.position)).toEqual(positions.filter((position) => position >= fromPosition));
+    }
+    expect(await validateFeed({ feed: spanning })).toMatchObject({ ok: true });
+    own.destroy();
+  });
+
   it('finds the latest batch, whose index items are not written yet, from its entries', async () => {
     const own = await feedTables();
     const small = own.newFeed();

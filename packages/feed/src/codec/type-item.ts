@@ -11,7 +11,8 @@ export const TYPE_ITEM_MAX_BYTES = 32 * 1024;
 
 /**
  * The type index items of a batch: for each type in it, the positions, streams and versions of
- * its events, keyed by type and epoch (`p`) and the position of the item's first event (`n`).
+ * its events, keyed by type and the batch's epoch (`p`) and the position of the item's first event
+ * (`n`).
  * `c` is the count and `b` compact JSON: `{"s":[streamIds],"e":[[offset from n, stream index,
  * version],...]}`. Derived from the batch alone, so writing them again writes the same items.
  * Pure.
@@ -31,15 +32,18 @@ export function encodeTypeItems(batch: Batch, epochSize: number): Item[] {
     position += types.length;
   }
   const items: Item[] = [];
+  // Under the epoch of the batch, not of each item's first event: a batch that reaches into the
+  // next epoch keeps all its items in its own, so an epoch's items all come before the next's.
+  const epoch = epochOf(batch.first, epochSize);
   for (const [type, entries] of byType) {
     for (const part of splitBySize(entries.sort((a, b) => a.position - b.position))) {
-      items.push(encodeTypeItem(type, part, epochSize));
+      items.push(encodeTypeItem(type, part, epoch));
     }
   }
   return items;
 }
 
-function encodeTypeItem(type: string, entries: readonly FeedEntry[], epochSize: number): Item {
+function encodeTypeItem(type: string, entries: readonly FeedEntry[], epoch: number): Item {
   const first = (entries[0] as FeedEntry).position;
   const streams = new Map<string, number>();
   const rows = entries.map((entry) => {
@@ -51,7 +55,7 @@ function encodeTypeItem(type: string, entries: readonly FeedEntry[], epochSize: 
     return [entry.position - first, index, entry.version];
   });
   return {
-    p: typeKey(epochOf(first, epochSize), type),
+    p: typeKey(epoch, type),
     n: { N: String(first) },
     c: { N: String(entries.length) },
     b: { S: JSON.stringify({ s: [...streams.keys()], e: rows }) },
@@ -91,8 +95,11 @@ export function decodeTypeItem(item: Item, type: string, epochSize: number): Fee
   if (!isPositive(first) || !isPositive(count) || typeof item.b?.S !== 'string') {
     throw new CorruptFeedError(`${where} has no valid first position, count or entries`);
   }
-  if (item.p?.S !== typeKey(epochOf(first, epochSize), type).S) {
-    throw new CorruptFeedError(`${where} is not under the key of its type and epoch`);
+  // The batch's epoch: the first event's, or the one before when the batch began there (a batch
+  // holds fewer events than an epoch).
+  const epoch = epochOf(first, epochSize);
+  if (item.p?.S !== typeKey(epoch, type).S && item.p?.S !== typeKey(epoch - 1, type).S) {
+    throw new CorruptFeedError(`${where} is not under the key of its type and its batch's epoch`);
   }
   let body: { s?: unknown; e?: unknown };
   try {

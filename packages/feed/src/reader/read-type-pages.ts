@@ -47,8 +47,8 @@ async function* readIndexed(
   range: { from: number; to: number },
 ): AsyncGenerator<FeedPage<FeedEntry>> {
   const { epochSize } = meta;
-  const last = epochOf(range.to, epochSize);
-  for (let epoch = epochOf(range.from, epochSize); epoch <= last; epoch++) {
+  const lastEpoch = epochOf(range.to, epochSize);
+  for (let epoch = epochOf(range.from, epochSize); epoch <= lastEpoch; epoch++) {
     const perType = await mapLimit(options.types, options.types.length, (type) =>
       readTypeInEpoch(table, epochSize, { epoch, type, ...range }),
     );
@@ -61,11 +61,13 @@ async function* readIndexed(
       // Items of one batch are derived from it alone, but code that splits large ones differently
       // could have written overlapping items for it: a position is listed once whatever.
       .filter((entry, index, sorted) => index === 0 || sorted[index - 1]?.position !== entry.position);
-    // Every position before the next epoch (or the range's end) is covered once this one is read:
-    // an event's index item starts at or before it, so lives in its epoch or an earlier one.
-    const end = Math.min((epoch + 1) * epochSize, range.to + 1);
+    // Items live under their batch's epoch, and a batch of the next epoch starts at its first
+    // position or later: every position before it (or the range's end) is covered once this epoch
+    // is read, and so is every item read, which may reach into the next epoch.
+    const last = entries[entries.length - 1];
+    const end = Math.max(Math.min((epoch + 1) * epochSize, range.to + 1), (last?.position ?? 0) + 1);
     // The range ends where a batch (the latest) starts: from there on, reading covers `end`.
-    const lastResumeFrom = epoch === last ? range.to + 1 : range.from;
+    const lastResumeFrom = epoch === lastEpoch ? range.to + 1 : range.from;
     yield* pagesOf(entries, options, { end, resumeFrom: range.from, lastResumeFrom });
   }
 }
