@@ -46,6 +46,7 @@ const READMES: Readonly<Record<string, Context>> = {
   'packages/stream-runner/README.md': { packages: ['@dynamo-es/stream-runner'], variables: {} },
   'packages/cli/README.md': { packages: ['@dynamo-es/cli'], variables: {} },
   'packages/local/README.md': { packages: ['@dynamo-es/local'], variables: {} },
+  'packages/feed/README.md': { packages: ['@dynamo-es/feed'], variables: {}, imports: DYNAMODB },
   'packages/cdk/README.md': {
     packages: ['@dynamo-es/cdk'],
     variables: { stack: 'Stack', queryFunction: 'lambda.IFunction' },

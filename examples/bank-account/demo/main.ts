@@ -4,12 +4,15 @@
  * See ../README.md.
  */
 import { performance } from 'node:perf_hooks';
+import { createFeedTable } from '@dynamo-es/feed';
 import { connectDynamoDBLocal } from '@dynamo-es/local';
 import { isCaughtUpTimeoutError } from '@dynamo-es/stream-runner';
 import { createBankApp } from '../src/app/bank-app.js';
 import { bankTableNames, createBankTables } from '../src/app/tables.js';
+import { bankFeedTableName } from '../src/feed/bank-feed.js';
 import { createHttpApiHandler } from '../src/http/http-api-handler.js';
 import { assertPortAvailable, isPortInUseError } from '../src/http/local-server.js';
+import { type LocalFeed, startLocalFeed } from './scenario/feed-runner.js';
 import { LagTracker } from './scenario/lag-tracker.js';
 import { OptionsError, parseOptions, type ScenarioOptions, USAGE } from './scenario/options.js';
 import { createProgressBar } from './scenario/progress.js';
@@ -17,6 +20,7 @@ import { type LocalProjections, startLocalProjections } from './scenario/project
 import { failures, formatReport, type RunReport } from './scenario/report.js';
 import { runScenario } from './scenario/run-scenario.js';
 import { serveUntilStopped } from './scenario/serve.js';
+import { verifyFeed } from './verification/verify-feed.js';
 import { verifyReadModels } from './verification/verify-read-models.js';
 
 // The AWS SDK warns once about Node.js 20 reaching its end of support: noise in a demo.
@@ -48,6 +52,7 @@ async function main(options: ScenarioOptions): Promise<number> {
   );
   const local = await connectDynamoDBLocal();
   let projections: LocalProjections | undefined;
+  let feed: LocalFeed | undefined;
   try {
     const runId = Date.now().toString(36);
     const tables = bankTableNames(`bank-${runId}`);
@@ -56,6 +61,11 @@ async function main(options: ScenarioOptions): Promise<number> {
     const app = createBankApp({ client: local.client, tables, metrics: lag.metrics });
     const handler = createHttpApiHandler(app);
     projections = await startLocalProjections(local.client, tables, { lag });
+    // The feed: a second consumer of the stream gives every event its global position.
+    const feedTable = bankFeedTableName(tables.events);
+    await createFeedTable(local.client, { tableName: feedTable });
+    const feedLogs: string[] = [];
+    feed = await startLocalFeed(local.client, { events: tables.events, feed: feedTable }, feedLogs);
     const startupMs = performance.now() - started;
 
     console.log(
@@ -68,6 +78,10 @@ async function main(options: ScenarioOptions): Promise<number> {
     progress.stop();
 
     const caughtUp = await waitForProjections(projections);
+    const feedCaughtUp = await feed.runner.waitForCaughtUp({ timeoutMs: CATCH_UP_TIMEOUT_MS }).then(
+      () => true,
+      (error: unknown) => (isCaughtUpTimeoutError(error) ? false : Promise.reject(error)),
+    );
     console.log('Checking every read model against the event store…');
     const report: RunReport = {
       endpoint: local.endpoint,
@@ -80,6 +94,7 @@ async function main(options: ScenarioOptions): Promise<number> {
       runner: projections.runner.stats(),
       projectionLogs: projections.logs().length,
       verification: await verifyReadModels({ client: local.client, tables, http: { handler, sample: 50 } }),
+      feed: { caughtUp: feedCaughtUp, logs: feedLogs.length, ...(await verifyFeed(local.client, feed.feed)) },
       totals: await app.queries.totals(),
       totalMs: performance.now() - started,
     };
@@ -89,6 +104,7 @@ async function main(options: ScenarioOptions): Promise<number> {
     return failures(report).length === 0 ? 0 : 1;
   } finally {
     await projections?.stop();
+    await feed?.stop();
     await local.stop();
   }
 }

@@ -42,6 +42,26 @@ export const IamActions = {
     'dynamodb:ConditionCheckItem',
     'dynamodb:Query',
   ],
+  /**
+   * The feed indexer on the feed table: the meta item (`GetItem`, `PutItem`, `UpdateItem`), the end
+   * of the feed and batches (`Query`, conditional `PutItem`), stream states (`BatchGetItem`,
+   * conditional `UpdateItem`) and type index items (`PutItem`).
+   */
+  feedIndex: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:Query',
+    'dynamodb:BatchGetItem',
+  ],
+  /** The feed indexer on the events table: the types of versions a delivery lacked, by key. */
+  feedGapFill: ['dynamodb:BatchGetItem'],
+  /** Feed readers (`readAll`, `readEntries`, `headPosition`, `streamPosition`) on the feed table. */
+  feedRead: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
+  /** Feed readers on the events table: events by key, and runs of one stream by range. */
+  feedEventsRead: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
+  /** Subscriptions' checkpoints, on the feed table (besides `feedRead`). */
+  feedCheckpoint: ['dynamodb:UpdateItem'],
   /** Lambda's OnFailure destination sends one message per batch given up on. */
   deadLetterSend: ['sqs:SendMessage'],
 } as const;

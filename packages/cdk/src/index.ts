@@ -11,6 +11,7 @@ export {
 } from './errors.js';
 export type { EventSourceSettings } from './event-source-settings.js';
 export { EventStoreTable, type EventStoreTableProps, type SnapshotTableProps } from './event-store-table.js';
+export { FeedEnvironment, FeedIndexer, type FeedIndexerProps } from './feed-indexer.js';
 export {
   type ProjectionAlarmProps,
   ProjectionEnvironment,

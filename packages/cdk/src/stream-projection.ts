@@ -197,7 +197,7 @@ function isFunction(handler: StreamProjectionProps['handler']): handler is lambd
  * Sends to SQS without granting anything: the handler's role gets exactly `sqs:SendMessage` from
  * the construct's own grant (CDK's `SqsDlq` would add `GetQueueAttributes` and `GetQueueUrl`).
  */
-class SendOnlyQueueDestination implements lambda.IEventSourceDlq {
+export class SendOnlyQueueDestination implements lambda.IEventSourceDlq {
   constructor(private readonly queue: sqs.IQueue) {}
 
   bind(): lambda.DlqDestinationConfig {
@@ -210,7 +210,7 @@ class SendOnlyQueueDestination implements lambda.IEventSourceDlq {
  * everything else before invoking (and before billing an invocation): modifications, deletions
  * (e.g. by a TTL) and any item on the table that is not an event.
  */
-function insertedEventsOnly(): Record<string, unknown> {
+export function insertedEventsOnly(): Record<string, unknown> {
   return lambda.FilterCriteria.filter({
     eventName: lambda.FilterRule.isEqual('INSERT'),
     dynamodb: { NewImage: { [EventAttribute.Type]: { S: lambda.FilterRule.exists() } } },

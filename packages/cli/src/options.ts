@@ -28,6 +28,7 @@ export interface TableOptions {
   readonly snapshotsTable?: string;
   readonly readModelTable?: string;
   readonly checkpointTable?: string;
+  readonly feedTable?: string;
 }
 
 /**
@@ -42,6 +43,7 @@ export const CliEnvironment = {
   SnapshotsTable: 'DYNAMO_ES_SNAPSHOTS_TABLE',
   ReadModelTable: 'DYNAMO_ES_READ_MODEL_TABLE',
   CheckpointTable: 'DYNAMO_ES_CHECKPOINT_TABLE',
+  FeedTable: 'DYNAMO_ES_FEED_TABLE',
   Projections: 'DYNAMO_ES_PROJECTIONS',
 } as const;
 
@@ -82,6 +84,10 @@ export const tableOption = {
     new Option('--checkpoint-table <name>', 'the StreamRunner checkpoint table')
       .env(CliEnvironment.CheckpointTable)
       .default(DEFAULT_CHECKPOINT_TABLE),
+  feed: () =>
+    new Option('--feed-table <name>', 'the feed table (default: "<events-table>-feed")').env(
+      CliEnvironment.FeedTable,
+    ),
 };
 
 /** `--projections <module>`: where the user's projection definitions are. */
@@ -115,14 +121,16 @@ export function tableNames(options: TableOptions): TableNames {
     snapshots: options.snapshotsTable ?? DEFAULT_SNAPSHOTS_TABLE,
     'read-models': options.readModelTable ?? `${events}-read-models`,
     checkpoints: options.checkpointTable ?? DEFAULT_CHECKPOINT_TABLE,
+    feed: options.feedTable ?? `${events}-feed`,
   };
 }
 
-/** Adds the four table-name options to a command that works on all tables. */
+/** Adds the table-name options to a command that works on all tables. */
 export function addAllTableOptions<C extends { addOption(option: Option): C }>(command: C): C {
   return command
     .addOption(tableOption.events())
     .addOption(tableOption.snapshots())
     .addOption(tableOption.readModels())
-    .addOption(tableOption.checkpoints());
+    .addOption(tableOption.checkpoints())
+    .addOption(tableOption.feed());
 }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { registerDeadLettersCommands } from './commands/dead-letters.js';
+import { registerFeedCommands } from './commands/feed.js';
 import { registerProjectionsCommands } from './commands/projections.js';
 import { registerStreamCommand } from './commands/stream.js';
 import { registerTablesCommands } from './commands/tables.js';
@@ -24,7 +25,9 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
  */
 export function createProgram(io: CliIo, state: RunState): Command {
   const program = new Command('dynamo-es')
-    .description('Operate a dynamo-es event store on DynamoDB: streams, tables, projections, dead letters.')
+    .description(
+      'Operate a dynamo-es event store on DynamoDB: streams, tables, projections, dead letters, the feed.',
+    )
     .version(version, '-V, --version')
     .enablePositionalOptions()
     .configureOutput({
@@ -42,6 +45,7 @@ export function createProgram(io: CliIo, state: RunState): Command {
   registerTablesCommands(program, io);
   registerProjectionsCommands(program, io);
   registerDeadLettersCommands(program, io);
+  registerFeedCommands(program, io);
   for (const option of connectionOptions(true)) program.addOption(option);
   for (const command of leaves(program))
     for (const option of connectionOptions(false)) command.addOption(option);

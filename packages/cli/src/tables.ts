@@ -5,6 +5,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { eventTableDefinition, snapshotTableDefinition } from '@dynamo-es/event-store';
+import { feedTableDefinition } from '@dynamo-es/feed';
 import { readModelTableDefinition } from '@dynamo-es/projections';
 import { checkpointTableDefinition } from '@dynamo-es/stream-runner';
 import { TableNotFoundError } from './errors.js';
@@ -15,6 +16,7 @@ export const TableKind = {
   Snapshots: 'snapshots',
   ReadModels: 'read-models',
   Checkpoints: 'checkpoints',
+  Feed: 'feed',
 } as const;
 export type TableKind = (typeof TableKind)[keyof typeof TableKind];
 
@@ -34,6 +36,8 @@ export function tableDefinition(kind: TableKind, tableName: string): CreateTable
       return readModelTableDefinition(tableName);
     case TableKind.Checkpoints:
       return checkpointTableDefinition(tableName);
+    case TableKind.Feed:
+      return feedTableDefinition(tableName);
   }
 }
 

@@ -16,6 +16,9 @@ const COMMANDS = [
   ['dead-letters'],
   ['dead-letters', 'list'],
   ['dead-letters', 'replay'],
+  ['feed'],
+  ['feed', 'validate'],
+  ['feed', 'rebuild'],
 ];
 
 describe('dynamo-es --help', () => {
@@ -29,7 +32,7 @@ describe('dynamo-es --help', () => {
         new RegExp(`^Usage: dynamo-es${command ? ` ${command}` : ''} `),
       );
     });
-    const groups = new Set(['tables', 'projections', 'dead-letters', 'projections versions']);
+    const groups = new Set(['tables', 'projections', 'dead-letters', 'projections versions', 'feed']);
     const leaves = results.filter((_, index) => {
       const command = COMMANDS[index] ?? [];
       return command.length > 0 && !groups.has(command.join(' '));

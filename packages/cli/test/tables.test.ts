@@ -11,6 +11,7 @@ const names = {
   snapshots: `${prefix}-snapshots`,
   readModels: `${prefix}-read-models`,
   checkpoints: `${prefix}-checkpoints`,
+  feed: `${prefix}-feed`,
 };
 const tableFlags = [
   '--events-table',
@@ -21,6 +22,8 @@ const tableFlags = [
   names.readModels,
   '--checkpoint-table',
   names.checkpoints,
+  '--feed-table',
+  names.feed,
 ];
 
 describe('dynamo-es tables', () => {
@@ -37,6 +40,7 @@ describe('dynamo-es tables', () => {
       expect.stringMatching(new RegExp(`^snapshots {4}${names.snapshots} +created$`)),
       expect.stringMatching(new RegExp(`^read-models {2}${names.readModels} +created$`)),
       expect.stringMatching(new RegExp(`^checkpoints {2}${names.checkpoints} +created$`)),
+      expect.stringMatching(new RegExp(`^feed {9}${names.feed} +created$`)),
     ]);
     const { Table } = await testClient().send(new DescribeTableCommand({ TableName: names.readModels }));
     const expected = readModelTableDefinition(names.readModels).GlobalSecondaryIndexes ?? [];
@@ -63,6 +67,7 @@ describe('dynamo-es tables', () => {
       expect.stringMatching(/^snapshots .* ACTIVE +0 +0 {2}s +off +ok$/),
       expect.stringMatching(/^read-models .* ACTIVE +0 +0 {2}pk\+sk +off +ok$/),
       expect.stringMatching(/^checkpoints .* ACTIVE +0 +0 {2}consumer\+shardId +off +ok$/),
+      expect.stringMatching(/^feed .* ACTIVE +0 +0 {2}p\+n +off +ok$/),
     ]);
   });
 
@@ -129,7 +134,7 @@ describe('dynamo-es tables', () => {
     const { code, stderr } = await runCli(['tables', 'create', 'projections']);
     expect(code).toBe(2);
     expect(stderr).toBe(
-      "error: command-argument value 'projections' is invalid for argument 'tables'. Allowed choices are events, snapshots, read-models, checkpoints.\n",
+      "error: command-argument value 'projections' is invalid for argument 'tables'. Allowed choices are events, snapshots, read-models, checkpoints, feed.\n",
     );
   });
 });

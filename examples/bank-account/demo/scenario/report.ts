@@ -2,6 +2,7 @@ import type { StreamRunnerStats } from '@dynamo-es/stream-runner';
 import type { BankTables } from '../../src/app/tables.js';
 import { formatMoney } from '../../src/domain/money.js';
 import type { BankTotals } from '../../src/projections/bank-totals.js';
+import type { FeedVerification } from '../verification/verify-feed.js';
 import type { Verification } from '../verification/verify-read-models.js';
 import type { ScenarioOptions } from './options.js';
 import type { ScenarioStats } from './run-scenario.js';
@@ -22,6 +23,8 @@ export interface RunReport {
   /** Warnings and errors the projection handler logged (retries, dead letters). */
   readonly projectionLogs: number;
   readonly verification: Verification;
+  /** The feed, checked against the events table, and the audit trail read from it by type. */
+  readonly feed: FeedVerification & { readonly caughtUp: boolean; readonly logs: number };
   readonly totals: BankTotals;
   readonly totalMs: number;
 }
@@ -39,6 +42,13 @@ export function failures(report: RunReport): string[] {
   if (v.integrityProblemCount > 0) reasons.push(`${v.integrityProblemCount} broken store invariants`);
   if (v.deadLetters > 0) reasons.push(`${v.deadLetters} dead-lettered events`);
   if (stats.errors > 0) reasons.push(`${stats.errors} server errors (5xx)`);
+  const { feed } = report;
+  if (!feed.caughtUp) reasons.push('the feed indexer did not catch up');
+  if (feed.problems > 0) reasons.push(`${feed.problems} feed problems (validateFeed)`);
+  if (feed.auditMismatches > 0 || feed.auditLines !== feed.auditExpected)
+    reasons.push(
+      `audit trail: ${feed.auditLines} lines for ${feed.auditExpected} events, ${feed.auditMismatches} wrong`,
+    );
   if (stats.idempotencyFailures > 0)
     reasons.push(`${stats.idempotencyFailures} retried requests not recognised`);
   return reasons;
@@ -54,7 +64,7 @@ export function formatReport(report: RunReport): string {
   const kinds = stats.byKind;
   const lines = [
     '',
-    `dynamo-es bank — DynamoDB Local at ${report.endpoint}, tables ${report.tables.events} / ${report.tables.snapshots} / ${report.tables.idempotency} / ${report.tables.readModels}`,
+    `dynamo-es bank — DynamoDB Local at ${report.endpoint}, tables ${report.tables.events} / ${report.tables.snapshots} / ${report.tables.idempotency} / ${report.tables.readModels} / ${report.tables.events}-feed`,
     `  accounts opened      ${n(stats.opened)} in ${s(stats.openMs)} (${rate(stats.opened, stats.openMs)}/s)`,
     `  commands             ${n(stats.commands)} in ${s(stats.commandMs)}: ${rate(stats.commands, stats.commandMs)} commands/s, concurrency ${report.options.concurrency}`,
     `                       ${n(kinds.deposit)} deposits, ${n(kinds.withdraw)} withdrawals, ${n(kinds.transfer)} transfers, ${n(kinds.close)} drain-and-close, ${n(kinds.resend)} re-sent, ${n(kinds['double-send'])} sent twice at once`,
@@ -65,6 +75,7 @@ export function formatReport(report: RunReport): string {
     `  projection lag       mean ${s(report.lag.meanMs)}, max ${s(report.lag.maxMs)} (age of the oldest event not yet projected); caught up ${s(report.catchUpMs)} after the last command`,
     `  projections          3 read models, ${n(runner.recordsAcknowledged)} stream records in ${n(runner.batches)} batches, ${n(runner.retries)} redeliveries, ${n(report.projectionLogs)} warnings, ${n(v.deadLetters)} dead letters`,
     `  verification         ${n(v.summariesChecked)} account summaries, ${n(v.movementsChecked)} statement lines in ${n(v.statementPagesChecked)} pages, bank totals, ${n(v.accountsCheckedOverHttp)} accounts over HTTP, store invariants: ${n(v.mismatchCount)} mismatches, ${n(v.integrityProblemCount)} broken invariants`,
+    `  feed                 ${n(report.feed.positions)} positions for ${n(report.feed.events)} events, validated: ${n(report.feed.problems)} problems; audit trail of ${n(report.feed.auditLines)} withdrawals, transfers out and closings read by type, in global order, ${n(report.feed.auditMismatches)} wrong`,
     `  bank                 ${n(report.totals.openAccounts)} open accounts, ${n(report.totals.closedAccounts)} closed; ${Object.entries(
       report.totals.currencies,
     )

@@ -7,6 +7,8 @@ export const TableEnvironment = {
   Snapshots: 'SNAPSHOTS_TABLE_NAME',
   Idempotency: 'IDEMPOTENCY_TABLE_NAME',
   ReadModels: 'READ_MODEL_TABLE_NAME',
+  /** The feed table, as `FeedIndexer` of `@dynamo-es/cdk` sets it. */
+  Feed: 'FEED_TABLE_NAME',
 } as const;
 
 /**

@@ -56,8 +56,11 @@ export async function eventsToApply(
   let filled = 0;
   for (const event of fetched) {
     if (event.version < first) continue;
-    if (!byVersion.has(event.version)) filled++;
-    byVersion.set(event.version, event);
+    const known = byVersion.get(event.version);
+    if (!known) filled++;
+    // A read covers the missing range whole, delivered versions inside it included: a stub read
+    // (e.g. a rebuild source's skipped version) never replaces an event that was delivered.
+    if (!known || isStub(known) || !isStub(event)) byVersion.set(event.version, event);
   }
   return { events: contiguous(job.streamId, byVersion, first), duplicates, filled };
 }

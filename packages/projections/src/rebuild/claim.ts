@@ -18,6 +18,7 @@ export interface SegmentPlan {
 }
 
 export function segmentPlan(projection: Projection, options: RebuildOptions): SegmentPlan {
+  if (options.source !== undefined) return sourcePlan(options);
   const total = positive(options.segments, 4, 'segments');
   if (total > MAX_SEGMENTS)
     throw new InvalidProjectionError('segments', `expected at most ${MAX_SEGMENTS}, got ${total}`);
@@ -91,4 +92,20 @@ export async function markReady(
     if (isConditionalCheckFailure(error)) return false;
     throw error;
   }
+}
+
+/** A rebuild from a source is one segment: the scan's options mean nothing there, so they are refused. */
+function sourcePlan(options: RebuildOptions): SegmentPlan {
+  if (typeof (options.source as { readPages?: unknown }).readPages !== 'function') {
+    throw new InvalidProjectionError('source', 'expected an ordered event source such as a Feed (readPages)');
+  }
+  for (const name of ['segments', 'only', 'consistentScan', 'pageSize'] as const) {
+    if (options[name] !== undefined) {
+      throw new InvalidProjectionError(
+        name,
+        `a rebuild from a source reads it in order, as one segment: leave out ${name}, or the source to scan`,
+      );
+    }
+  }
+  return { total: 1, only: [0], split: false };
 }

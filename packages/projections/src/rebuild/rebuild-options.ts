@@ -1,6 +1,7 @@
 import type { EventSource } from '../event-source.js';
 import type { ProjectionObserver } from '../observability/projection-observer.js';
 import type { ReadModelTable } from '../table/read-model-table.js';
+import type { RebuildEventSource } from './rebuild-source.js';
 
 /**
  * Options of `readModels.rebuild(projection, options)`.
@@ -9,6 +10,14 @@ import type { ReadModelTable } from '../table/read-model-table.js';
  * const options: RebuildOptions = { segments: 8, onProgress: (p) => console.log(p.events) };
  */
 export interface RebuildOptions {
+  /**
+   * Read the events from this ordered source instead of scanning the events table: e.g. a `Feed`
+   * of `@dynamo-es/feed`, which gives every event of the projection's types in global order and
+   * nothing else (other events are never read). One segment (no `segments`, `only`,
+   * `consistentScan` or `pageSize`); `resume` goes on from the source position last saved.
+   * Without it (or where no feed exists), the rebuild scans the events table.
+   */
+  readonly source?: RebuildEventSource;
   /** Parallel scan segments of the events table, 1 to 100 (default 4). */
   readonly segments?: number;
   /**

@@ -12,6 +12,7 @@ import { claimVersion, markReady, segmentPlan } from './claim.js';
 import { Mutex } from './mutex.js';
 import type { RebuildContext, RebuildOptions, RebuildProgress, RebuildResult } from './rebuild-options.js';
 import { RebuildReporter } from './rebuild-reporter.js';
+import { readSource, skippedByType, sourcePosition } from './rebuild-source.js';
 import { scanSegments } from './scan-segments.js';
 import {
   claimSegments,
@@ -102,52 +103,79 @@ export async function rebuild(
     if (entries.length > 0) await dropJournal(table, projection, runId, generation, entries);
   };
   const mutex = new Mutex();
-  await scanSegments({
-    source: eventStore,
-    totalSegments: plan.total,
-    segments: mine.map((segment) => {
-      const startKey = recorded.get(segment)?.startKey;
-      return startKey ? { segment, startKey } : { segment };
-    }),
-    consistentRead: options.consistentScan ?? true,
-    ...(options.pageSize === undefined ? {} : { limit: positive(options.pageSize, 1, 'pageSize') }),
-    ...(options.signal ? { signal: options.signal } : {}),
-    // One page at a time through the handlers (streams share documents); the other segments'
-    // scans keep running meanwhile.
-    onPage: (page) =>
-      mutex.run(async () => {
-        counts.scanned += page.items.length;
-        const events = page.items.flatMap((item): DeliveredEvent[] => {
-          const event = decodeEvent(item, eventStore.upcasters, projection.handles);
-          return event ? [event] : [];
+  // A fresh reader per chunk: its cache of ranges read lives no longer than the chunk.
+  const reader = options.source
+    ? () => skippedByType
+    : () => new EventReader(eventStore, projection.handles).read;
+  // One page at a time through the handlers (streams share documents); the other segments'
+  // scans keep running meanwhile.
+  const applyPage = (page: {
+    segment: number;
+    scanned: number;
+    events: readonly DeliveredEvent[];
+    next: SegmentPosition['startKey'];
+  }) =>
+    mutex.run(async () => {
+      counts.scanned += page.scanned;
+      const { events } = page;
+      let applied = 0;
+      for (let start = 0; start < events.length; start += CHUNK_EVENTS) {
+        const tally = await applyBulk({
+          state,
+          projection,
+          events: events.slice(start, start + CHUNK_EVENTS),
+          read: reader(),
+          now: now(),
         });
-        let applied = 0;
-        for (let start = 0; start < events.length; start += CHUNK_EVENTS) {
-          const tally = await applyBulk({
-            state,
-            projection,
-            events: events.slice(start, start + CHUNK_EVENTS),
-            read: new EventReader(eventStore, projection.handles).read,
-            now: now(),
-          });
-          applied += tally.events;
-          counts.events += tally.events;
-          counts.deadLetters += tally.deadLetters.length;
-          for (const notice of tally.deadLetters)
-            observer.deadLettered(projection, { ...notice, attempts: 1 });
-          if (start + CHUNK_EVENTS < events.length) report();
-        }
-        const position = positions.get(page.segment) as SegmentPosition;
-        positions.set(page.segment, {
-          segment: page.segment,
-          done: page.next === undefined,
-          events: position.events + applied,
-          ...(page.next ? { startKey: page.next } : {}),
-        });
-        if (state.pendingWrites >= flushEvery || Date.now() - lastFlush >= flushIntervalMs) await flush();
-        report();
+        applied += tally.events;
+        counts.events += tally.events;
+        counts.deadLetters += tally.deadLetters.length;
+        for (const notice of tally.deadLetters) observer.deadLettered(projection, { ...notice, attempts: 1 });
+        if (start + CHUNK_EVENTS < events.length) report();
+      }
+      const position = positions.get(page.segment) as SegmentPosition;
+      positions.set(page.segment, {
+        segment: page.segment,
+        done: page.next === undefined,
+        events: position.events + applied,
+        ...(page.next ? { startKey: page.next } : {}),
+      });
+      if (state.pendingWrites >= flushEvery || Date.now() - lastFlush >= flushIntervalMs) await flush();
+      report();
+    });
+  if (options.source) {
+    // In the source's order (a feed's global order), only the projection's types: one segment,
+    // whose recorded position is the source's.
+    await readSource({
+      source: options.source,
+      types: projection.eventTypes,
+      fromPosition: sourcePosition(recorded.get(0)?.startKey),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onPage: ({ events, next }) => applyPage({ segment: 0, scanned: events.length, events, next }),
+    });
+  } else {
+    await scanSegments({
+      source: eventStore,
+      totalSegments: plan.total,
+      segments: mine.map((segment) => {
+        const startKey = recorded.get(segment)?.startKey;
+        return startKey ? { segment, startKey } : { segment };
       }),
-  });
+      consistentRead: options.consistentScan ?? true,
+      ...(options.pageSize === undefined ? {} : { limit: positive(options.pageSize, 1, 'pageSize') }),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onPage: (page) =>
+        applyPage({
+          segment: page.segment,
+          scanned: page.items.length,
+          events: page.items.flatMap((item): DeliveredEvent[] => {
+            const event = decodeEvent(item, eventStore.upcasters, projection.handles);
+            return event ? [event] : [];
+          }),
+          next: page.next,
+        }),
+    });
+  }
   await mutex.run(flush);
   report();
   const finished = progress();

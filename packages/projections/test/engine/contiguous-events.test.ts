@@ -4,6 +4,7 @@ import { INITIAL_CHECKPOINT } from '../../src/engine/checkpoint.js';
 import { type EventRangeReader, eventsToApply } from '../../src/engine/contiguous-events.js';
 import { type DeliveredEvent, isStub } from '../../src/engine/delivered-event.js';
 import { isMissingEventsError } from '../../src/index.js';
+import { skippedByType } from '../../src/rebuild/rebuild-source.js';
 
 // Offline: which events a stream's job applies, and what it reads from the store to get them.
 
@@ -45,6 +46,24 @@ function source(head: number, broken: number[] = []) {
 }
 
 describe('eventsToApply (offline)', () => {
+  it('lets a rebuild source skip versions of other types without reading, keeping the delivered ones', async () => {
+    // A source of the projection's types delivered 1, 4 and 6: 2, 3 and 5 are of other types.
+    const result = await eventsToApply(
+      skippedByType,
+      { streamId: 's', delivered: [event(1), event(4), event(6)] },
+      INITIAL_CHECKPOINT,
+    );
+    expect(result.events.map((e) => [e.version, isStub(e)])).toEqual([
+      [1, false],
+      [2, true],
+      [3, true],
+      [4, false],
+      [5, true],
+      [6, false],
+    ]);
+    expect(result.events.filter(isStub).every((e) => e.error === undefined && e.type !== '')).toBe(true);
+  });
+
   it('drops duplicates and versions at or below the checkpoint, in version order', async () => {
     const { read, reads } = source(5);
     const result = await eventsToApply(

@@ -1,0 +1,179 @@
+import { feedTableDefinition } from '@dynamo-es/feed';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { IamActions } from './actions.js';
+import { DynamoEsFunction, type DynamoEsFunctionProps } from './dynamo-es-function.js';
+import { InvalidPropsError } from './errors.js';
+import { type EventSourceSettings, mappingSettings } from './event-source-settings.js';
+import type { EventStoreTable } from './event-store-table.js';
+import {
+  insertedEventsOnly,
+  type ProjectionAlarmProps,
+  SendOnlyQueueDestination,
+} from './stream-projection.js';
+import { tableFromDefinition } from './table-from-definition.js';
+
+/** Environment variables through which the indexer function learns its tables. */
+export const FeedEnvironment = {
+  EventsTable: 'EVENTS_TABLE_NAME',
+  FeedTable: 'FEED_TABLE_NAME',
+} as const;
+
+export interface FeedIndexerProps extends EventSourceSettings {
+  /** The events table whose stream the indexer reads. */
+  readonly eventStore: EventStoreTable;
+  /**
+   * The indexer: the props of a {@link DynamoEsFunction} (at least `entry`, a module exporting the
+   * `createFeedIndexer` handler), or a function you built.
+   */
+  readonly handler: DynamoEsFunctionProps | lambda.IFunction;
+  /** The feed table. Default: one from `feedTableDefinition`, retained, with point-in-time recovery. */
+  readonly feedTable?: dynamodb.ITable;
+  /**
+   * Default `RETAIN`: the feed can be rebuilt from the events table (`rebuildFeed`), but that is a
+   * full scan, and the table holds the subscriptions' checkpoints.
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  readonly alarms?: ProjectionAlarmProps;
+}
+
+/**
+ * The feed of `@dynamo-es/feed`: its table, the indexer function on the events table's stream
+ * (granted exactly what the indexer sends: the feed table's items, `BatchGetItem` on the events
+ * table for gap fills, the stream, the dead-letter queue), and an event source mapping with
+ * `ReportBatchItemFailures`, bisection, bounded retries and record age and an INSERT-only filter.
+ * The parallelization factor defaults to 1: concurrent indexers stay exact, but race for the one
+ * next position. Alarms on iterator age (the indexer's lag), errors and dead letters.
+ *
+ * @example
+ * const feed = new FeedIndexer(this, 'Feed', { eventStore: events, handler: { entry: 'src/lambda/feed-indexer.ts' } });
+ * feed.grantRead(auditFunction);
+ */
+export class FeedIndexer extends Construct {
+  readonly function: lambda.IFunction;
+  readonly feedTable: dynamodb.ITable;
+  readonly mapping: lambda.EventSourceMapping;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly alarms: {
+    readonly iteratorAge: cloudwatch.Alarm;
+    readonly errors: cloudwatch.Alarm;
+    readonly deadLetters: cloudwatch.Alarm;
+  };
+  readonly #eventStore: EventStoreTable;
+
+  constructor(scope: Construct, id: string, props: FeedIndexerProps) {
+    super(scope, id);
+    const settings = mappingSettings('FeedIndexer', { parallelizationFactor: 1, ...props });
+    this.#eventStore = props.eventStore;
+    this.feedTable =
+      props.feedTable ??
+      tableFromDefinition(this, 'FeedTable', feedTableDefinition('events-feed'), {
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+        pointInTimeRecovery: true,
+      });
+    this.function = isFunction(props.handler)
+      ? props.handler
+      : new DynamoEsFunction(this, 'Handler', {
+          description: 'dynamo-es feed indexer: gives every event of the events table its global position',
+          timeout: Duration.seconds(60),
+          ...props.handler,
+          environment: {
+            [FeedEnvironment.EventsTable]: props.eventStore.table.tableName,
+            [FeedEnvironment.FeedTable]: this.feedTable.tableName,
+            ...props.handler.environment,
+          },
+        });
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    const grantee = this.function;
+    this.#grant(grantee, IamActions.feedIndex, [this.feedTable.tableArn]);
+    this.#grant(grantee, IamActions.feedGapFill, [props.eventStore.table.tableArn]);
+    props.eventStore.grantStreamRead(grantee);
+    this.#grant(grantee, IamActions.deadLetterSend, [this.deadLetterQueue.queueArn]);
+    this.mapping = new lambda.EventSourceMapping(this, 'EventsStream', {
+      target: this.function,
+      eventSourceArn: props.eventStore.tableStreamArn,
+      ...settings,
+      reportBatchItemFailures: true,
+      bisectBatchOnError: true,
+      onFailure: new SendOnlyQueueDestination(this.deadLetterQueue),
+      filters: [insertedEventsOnly()],
+    });
+    if (this.function.role) this.mapping.node.addDependency(this.function.role);
+    this.alarms = this.#alarms(props.alarms ?? {});
+  }
+
+  /** Lets a reader use the feed (`readAll`, `readEntries`, `headPosition`, `streamPosition`). */
+  grantRead(grantee: iam.IGrantable): void {
+    this.#grant(grantee, IamActions.feedRead, [this.feedTable.tableArn]);
+    this.#grant(grantee, IamActions.feedEventsRead, [this.#eventStore.table.tableArn]);
+  }
+
+  /** Lets a subscription run: {@link grantRead} and saving its checkpoint (`UpdateItem`). */
+  grantSubscribe(grantee: iam.IGrantable): void {
+    this.grantRead(grantee);
+    this.#grant(grantee, IamActions.feedCheckpoint, [this.feedTable.tableArn]);
+  }
+
+  #grant(grantee: iam.IGrantable, actions: readonly string[], resourceArns: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: [...actions], resourceArns });
+  }
+
+  #alarms(props: ProjectionAlarmProps) {
+    const alarm = (alarmId: string, alarmProps: cloudwatch.AlarmProps) => {
+      const created = new cloudwatch.Alarm(this, alarmId, alarmProps);
+      for (const action of props.actions ?? []) created.addAlarmAction(action);
+      return created;
+    };
+    const common = {
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    };
+    const fiveMinutes = { period: Duration.minutes(5) };
+    const iteratorAge = props.iteratorAge ?? Duration.minutes(5);
+    return {
+      iteratorAge: alarm('IteratorAgeAlarm', {
+        ...common,
+        alarmDescription: `Feed lag: records waited more than ${iteratorAge.toHumanString()} to be indexed`,
+        metric: this.function.metric('IteratorAge', { ...fiveMinutes, statistic: cloudwatch.Stats.MAXIMUM }),
+        threshold: iteratorAge.toMilliseconds(),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      }),
+      errors: alarm('ErrorsAlarm', {
+        ...common,
+        alarmDescription: 'The feed indexer failed whole batches: read its logs',
+        metric: this.function.metricErrors({ ...fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+        threshold: props.errors ?? 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      }),
+      deadLetters: alarm('DeadLetterAlarm', {
+        ...common,
+        alarmDescription: 'Feed batches were given up on: run validateFeed, then rebuildFeed to repair',
+        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          ...fiveMinutes,
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      }),
+    };
+  }
+}
+
+function isFunction(handler: FeedIndexerProps['handler']): handler is lambda.IFunction {
+  if (typeof (handler as lambda.IFunction)?.functionArn === 'string') return true;
+  if (typeof (handler as DynamoEsFunctionProps)?.entry === 'string') return false;
+  throw new InvalidPropsError(
+    'FeedIndexer',
+    'handler',
+    'expected a lambda.IFunction or props with an `entry`',
+  );
+}
