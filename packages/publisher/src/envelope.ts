@@ -27,6 +27,12 @@ export interface MessageEnvelope<D = unknown> {
   readonly source: string;
   readonly streamId: string;
   readonly streamVersion: number;
+  /**
+   * `streamVersion` of the publication's previous message of this stream (0: the first): a
+   * consumer applies a message once it has applied that one, so it orders them exactly over a
+   * transport that does not (EventBridge, standard SNS and SQS), and sees a gap if one was lost.
+   */
+  readonly previousVersion: number;
   /** When the event was recorded (ISO-8601). */
   readonly time: string;
   readonly correlationId?: string;
@@ -39,7 +45,12 @@ export interface MessageEnvelope<D = unknown> {
 const MAX_TYPE_LENGTH = 128;
 
 /** The envelope of an event's message, checked: a bad message is the event's fault (it is poison). */
-export function toEnvelope(source: string, event: StoredEvent, message: IntegrationMessage): MessageEnvelope {
+export function toEnvelope(
+  source: string,
+  event: StoredEvent,
+  message: IntegrationMessage,
+  previousVersion: number,
+): MessageEnvelope {
   const fail = (reason: string) => new InvalidMessageError(event, reason);
   if (typeof message !== 'object' || message === null) throw fail(`returned ${String(message)}`);
   const { type, version, data } = message;
@@ -60,6 +71,7 @@ export function toEnvelope(source: string, event: StoredEvent, message: Integrat
     source,
     streamId: event.streamId,
     streamVersion: event.version,
+    previousVersion,
     time: event.recordedAt,
     ...(typeof correlationId === 'string' ? { correlationId } : {}),
     ...(typeof causationId === 'string' ? { causationId } : {}),
@@ -93,6 +105,16 @@ export function parseEnvelope(body: string): MessageEnvelope {
     if (!Number.isSafeInteger(envelope[field]) || (envelope[field] as number) < 1) {
       throw new InvalidEnvelopeError(`"${field}" is missing or not a positive integer`);
     }
+  }
+  const previous = envelope.previousVersion;
+  if (
+    !Number.isSafeInteger(previous) ||
+    (previous as number) < 0 ||
+    (previous as number) >= (envelope.streamVersion as number)
+  ) {
+    throw new InvalidEnvelopeError(
+      '"previousVersion" is missing or not an integer from 0 to streamVersion - 1',
+    );
   }
   if (!('data' in envelope) && envelope.claimCheck === undefined) {
     throw new InvalidEnvelopeError('it has neither "data" nor "claimCheck"');

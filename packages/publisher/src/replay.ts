@@ -75,7 +75,8 @@ async function replaySkipped(config: DeliveryConfig, reader: EventReader, letter
     throw event.error ?? new Error(`version ${version} of stream ${streamId} cannot be decoded`);
   const message = config.publication.toMessage(event);
   if (message !== undefined) {
-    const envelope = toEnvelope(config.publication.name, event, message);
+    // A skipped event goes out of order by nature (its stream went on): it names no predecessor.
+    const envelope = toEnvelope(config.publication.name, event, message, 0);
     const body = JSON.stringify(envelope);
     const outgoing = {
       id: event.eventId,

@@ -168,6 +168,7 @@ describe('claim check (S3 on s3rver)', () => {
       source: 's',
       streamId: 'a',
       streamVersion: 1,
+      previousVersion: 0,
       time: 't',
       data: 1,
     };

@@ -74,6 +74,15 @@ describe('publishing to Kinesis (kinesalite)', () => {
         selected.filter((event) => event.streamId === streamId).map((event) => event.eventId),
       );
     }
+    // Each message names the previous message of its stream (the note is not published).
+    const chainOfA = read
+      .filter(({ envelope }) => envelope.streamId === a)
+      .map(({ envelope }) => [envelope.previousVersion, envelope.streamVersion]);
+    expect(chainOfA).toEqual([
+      [0, 1],
+      [1, 2],
+      [2, 4],
+    ]);
     const first = read.find(
       ({ envelope }) => envelope.streamId === a && envelope.streamVersion === 2,
     )?.envelope;

@@ -114,12 +114,17 @@ describe('definePublication', () => {
 describe('the message envelope', () => {
   const event = stored({ type: 'MoneyDeposited', data: { amount: 5 } });
 
-  it('carries the event id as message id, the stream position, the contract version and the correlation id', () => {
-    const envelope = toEnvelope('bank-public', event, {
-      type: 'bank.MoneyDeposited',
-      version: 2,
-      data: { amount: 5 },
-    });
+  it('carries the event id as message id, the stream position and its predecessor, the contract version and the correlation id', () => {
+    const envelope = toEnvelope(
+      'bank-public',
+      event,
+      {
+        type: 'bank.MoneyDeposited',
+        version: 2,
+        data: { amount: 5 },
+      },
+      1,
+    );
     expect(envelope).toEqual({
       id: event.eventId,
       type: 'bank.MoneyDeposited',
@@ -127,6 +132,7 @@ describe('the message envelope', () => {
       source: 'bank-public',
       streamId: 'account-1',
       streamVersion: 3,
+      previousVersion: 1,
       time: event.recordedAt,
       correlationId: 'c-1',
       data: { amount: 5 },
@@ -142,7 +148,7 @@ describe('the message envelope', () => {
   ])('refuses a mapping that returns %j, as a poison event', (message, reason) => {
     let caught: unknown;
     try {
-      toEnvelope('p', event, message as never);
+      toEnvelope('p', event, message as never, 0);
     } catch (error) {
       caught = error;
     }
@@ -175,6 +181,19 @@ describe('the message envelope', () => {
         time: 't',
         version: 1,
         streamVersion: 1,
+      }),
+      /previousVersion/,
+    ],
+    [
+      JSON.stringify({
+        id: 'i',
+        type: 't',
+        source: 's',
+        streamId: 'a',
+        time: 't',
+        version: 1,
+        streamVersion: 2,
+        previousVersion: 1,
       }),
       /neither "data"/,
     ],

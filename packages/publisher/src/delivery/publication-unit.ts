@@ -1,5 +1,5 @@
 import type { StoredEvent } from '@dynamo-es/event-store';
-import type { Projection } from '@dynamo-es/projections';
+import type { Projection, ReadModelContext } from '@dynamo-es/projections';
 import { toEnvelope } from '../envelope.js';
 import { MessageTooLargeError } from '../errors.js';
 import type { Publication } from '../publication.js';
@@ -8,6 +8,11 @@ import type { OutgoingMessage, Sink } from '../sinks/sink.js';
 /** A message mapped from an event of a stream, not sent yet. */
 export interface MappedMessage extends OutgoingMessage {
   readonly version: number;
+}
+
+/** What a publication keeps in each stream's own item, beside the checkpoint. */
+interface PublishedState {
+  readonly lastPublished: number;
 }
 
 /** The name a publication's checkpoints and dead letters have in the read-model table. */
@@ -40,10 +45,13 @@ export function publicationUnit(input: {
     onPoisonEvent: publication.onPoisonEvent,
     eventTypes: publication.eventTypes,
     handles: publication.handles,
-    apply: async (event: StoredEvent) => {
+    apply: async (event: StoredEvent, ctx: ReadModelContext) => {
       const message = publication.toMessage(event);
       if (message === undefined) return;
-      const envelope = toEnvelope(publication.name, event, message);
+      // The stream's own item (which holds its checkpoint) remembers the last version published,
+      // so each message names its predecessor: read with the checkpoint, written with it, no extra request.
+      const last = await ctx.get<PublishedState>(event.streamId);
+      const envelope = toEnvelope(publication.name, event, message, last?.lastPublished ?? 0);
       const outgoing: MappedMessage = {
         id: event.eventId,
         streamId: event.streamId,
@@ -62,6 +70,7 @@ export function publicationUnit(input: {
           limitBytes,
         });
       }
+      ctx.put<PublishedState>(event.streamId, { lastPublished: event.version });
       mapped.set(mappedKey(event), outgoing);
     },
     prefetchKeys: () => [],
