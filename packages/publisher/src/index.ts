@@ -5,6 +5,10 @@ export {
   type S3ClaimCheckOptions,
   s3ClaimCheck,
 } from './claim-check/s3-claim-check.js';
+export type { ConsumeStats } from './consumer/consume.js';
+export { chainFrom, type MessageChain } from './consumer/message-chain.js';
+export { MessageConsumer, type MessageConsumerOptions } from './consumer/message-consumer.js';
+export { messageEvent } from './consumer/message-event.js';
 export type { DeliveryStats } from './delivery/deliver.js';
 export type { PublicationStreamHandler } from './delivery/stream-handler.js';
 export { type ClaimCheckReference, type MessageEnvelope, parseEnvelope } from './envelope.js';

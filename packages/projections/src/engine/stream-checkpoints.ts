@@ -28,6 +28,7 @@ export class StreamCheckpoints {
   readonly #table: ReadModelTable;
   readonly #unit: Projection;
   #state: TransactionalState;
+  #written = emptyResult();
 
   constructor(options: {
     readonly client: DynamoDBClient;
@@ -63,23 +64,33 @@ export class StreamCheckpoints {
     now: Date,
     extras: ReadonlyMap<string, readonly TransactWriteItem[]> = new Map(),
   ): Promise<CheckpointWriteResult> {
-    const result = {
-      committed: [] as string[],
-      conflicted: [] as string[],
-      failed: [] as { streamId: string; error: unknown }[],
-    };
-    const at = now.toISOString();
-    for (const step of steps) {
-      if (step.checkpoint === undefined) continue;
-      const more = extras.get(step.streamId) ?? [];
-      if (!this.#state.fits(step, more)) collect(result, await this.#state.commit(at));
-      const letters = step.deadLetters.map(({ letter }) =>
-        putDeadLetter(this.#table.tableName, this.#unit, letter),
-      );
-      this.#state.merge(step, more, letters);
+    for (const step of steps) await this.stage(step, now, extras.get(step.streamId));
+    return this.commit(now);
+  }
+
+  /**
+   * Adds a step's writes to the pending ones (writing those first when the step would not fit
+   * with them): views made after it read the documents it changed, so streams applied one after
+   * the other are serialisable even when they change the same document.
+   */
+  async stage(step: StreamStep, now: Date, extras: readonly TransactWriteItem[] = []): Promise<void> {
+    if (step.checkpoint === undefined) {
+      // Nothing to write for the stream, but its changes (none without a checkpoint) are kept.
+      return;
     }
-    if (this.#state.hasPendingWrites()) collect(result, await this.#state.commit(at));
-    return result;
+    if (!this.#state.fits(step, extras)) collect(this.#written, await this.#state.commit(now.toISOString()));
+    const letters = step.deadLetters.map(({ letter }) =>
+      putDeadLetter(this.#table.tableName, this.#unit, letter),
+    );
+    this.#state.merge(step, extras, letters);
+  }
+
+  /** Writes what is staged; returns what every write since the last commit did, by stream. */
+  async commit(now: Date): Promise<CheckpointWriteResult> {
+    if (this.#state.hasPendingWrites()) collect(this.#written, await this.#state.commit(now.toISOString()));
+    const written = this.#written;
+    this.#written = emptyResult();
+    return written;
   }
 
   /** The unit's dead letters (see `readModels.deadLetters.list`). */
@@ -93,10 +104,15 @@ export class StreamCheckpoints {
   }
 }
 
-function collect(
-  result: { committed: string[]; conflicted: string[]; failed: { streamId: string; error: unknown }[] },
-  commit: CommitResult,
-): void {
+type MutableResult = {
+  committed: string[];
+  conflicted: string[];
+  failed: { streamId: string; error: unknown }[];
+};
+
+const emptyResult = (): MutableResult => ({ committed: [], conflicted: [], failed: [] });
+
+function collect(result: MutableResult, commit: CommitResult): void {
   result.committed.push(...commit.committed);
   result.conflicted.push(...commit.conflicted);
   for (const streamId of commit.failed?.streams ?? [])
