@@ -204,6 +204,35 @@ describe('publishing to Kinesis (kinesalite)', () => {
     expect(await published(streamName)).toHaveLength(6);
   });
 
+  it("'skip-event': a poison event is dead-lettered and its stream goes on; a replay publishes just that event, once", async () => {
+    const a = uniqueId('account');
+    await appendAll(bank.store, a, [opened('Ada'), deposit(1), deposit(2)]);
+    const streamName = await createDataStream(kinesis.client);
+    let broken = true;
+    const publication = bankPublication({
+      onPoisonEvent: 'skip-event',
+      fault: (event) => {
+        if (broken && event.version === 2) throw new Error('mapping bug');
+      },
+    });
+    const publisher = publisherOn(streamName);
+    const handler = publisher.streamHandler(publication, { maxAttempts: 1 });
+    expect(await handler({ Records: await recordsOf(client, bank.eventsTable, [a]) })).toEqual({
+      batchItemFailures: [],
+    });
+    expect(await published(streamName)).toEqual([`${a}:1`, `${a}:3`]);
+    const [letter] = await publisher.deadLetters.list(publication);
+    expect(letter).toMatchObject({ version: 2, policy: 'skip-event', status: 'open' });
+
+    broken = false;
+    expect((await publisher.deadLetters.replay(publication)).replayed).toHaveLength(1);
+    expect((await publisher.deadLetters.replay(publication)).replayed).toHaveLength(0);
+    expect(await published(streamName)).toEqual([`${a}:1`, `${a}:3`, `${a}:2`]);
+    expect(await publisher.deadLetters.list(publication, { status: 'replayed' })).toMatchObject([
+      { version: 2 },
+    ]);
+  });
+
   it('runs under the StreamRunner like under Lambda', async () => {
     const a = uniqueId('account');
     const streamName = await createDataStream(kinesis.client);
