@@ -191,6 +191,34 @@ describe('the consumer side (service 2)', () => {
     expect(await readerOf(projection).get(account)).toEqual({ total: 0, versions: [1] });
   });
 
+  it('streams of one batch that change the same document are applied one after the other: no lost update', async () => {
+    const first = await publishedBodies([opened('Ada'), deposit(1), deposit(2)]);
+    const second = await publishedBodies([opened('Bob'), deposit(10), deposit(20)]);
+    const key = uniqueId('bank-total');
+    const total = defineProjection<BankMessage, { sum: number; count: number }>({
+      name: uniqueId('total'),
+      handlers: {
+        'bank.MoneyDeposited': async (event, ctx) => {
+          await ctx.update(key, (t) => ({
+            sum: (t?.sum ?? 0) + event.data.amount,
+            count: (t?.count ?? 0) + 1,
+          }));
+        },
+      },
+    });
+    const handler = new MessageConsumer({
+      client,
+      tableName: serviceTable,
+      projections: [total],
+    }).sqsHandler();
+    expect(await handler(sqsEvent([...first.bodies, ...second.bodies]))).toEqual({ batchItemFailures: [] });
+    const reader = new ReadModels({ client, eventStore: bank.store, tableName: serviceTable }).reader<{
+      sum: number;
+      count: number;
+    }>(total);
+    expect(await reader.get(key)).toEqual({ sum: 33, count: 4 });
+  });
+
   it('refuses a consumer without projections or table', () => {
     expect(() => new MessageConsumer({ client, tableName: serviceTable, projections: [] })).toThrow(
       /invalid projections/,
