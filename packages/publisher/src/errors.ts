@@ -82,6 +82,8 @@ export class SinkRejectedError extends PublisherError {
   /** The sink's error code for the entry (e.g. `ProvisionedThroughputExceededException`). */
   readonly errorCode: string;
   readonly attempts: number;
+  /** The service refused the entry itself: the event counts an attempt, as if its mapping had thrown. */
+  readonly permanent: boolean;
 
   constructor(input: {
     messageId: string;
@@ -89,12 +91,17 @@ export class SinkRejectedError extends PublisherError {
     errorCode: string;
     detail: string;
     attempts: number;
+    permanent?: boolean;
   }) {
     super(
       PublisherErrorCode.SinkRejected,
-      `${input.sink} rejected message ${input.messageId} ${input.attempts} times (${input.errorCode}: ` +
-        `${input.detail}); its stream will be delivered again`,
+      input.permanent
+        ? `${input.sink} refused message ${input.messageId} (${input.errorCode}: ${input.detail}); ` +
+            'the event is poison: fix its mapping, then replay its dead letter'
+        : `${input.sink} rejected message ${input.messageId} ${input.attempts} times (${input.errorCode}: ` +
+            `${input.detail}); its stream will be delivered again`,
     );
+    this.permanent = input.permanent === true;
     this.name = 'SinkRejectedError';
     this.messageId = input.messageId;
     this.errorCode = input.errorCode;

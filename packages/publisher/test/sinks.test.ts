@@ -289,4 +289,31 @@ describe('partial failures', () => {
       .map((call) => call.args[0].input.Records?.map((r) => r.PartitionKey));
     expect(keys).toEqual([['account-1', 'account-2'], ['account-1', 'account-2'], ['account-1']]);
   });
+
+  it('EventBridge: an entry refused as such (not throttling, not an internal failure) is not sent again', async () => {
+    const client = new EventBridgeClient(config);
+    const mock = mockClient(client)
+      .on(PutEventsCommand)
+      .callsFake((input: { Entries: { Detail: string }[] }) => ({
+        FailedEntryCount: input.Entries.length,
+        Entries: input.Entries.map((entry) =>
+          entry.Detail === message(1).body
+            ? { ErrorCode: 'MalformedDetail', ErrorMessage: 'bad' }
+            : { ErrorCode: 'ThrottlingException', ErrorMessage: 'slow down' },
+        ),
+      }));
+    const outcome = await sendAll(
+      eventBridgeSink({ client, eventBusName: 'bank' }),
+      [message(1), message(2)],
+      FAST,
+    );
+    expect(outcome.rejected.get(message(1).id)).toMatchObject({
+      permanent: true,
+      errorCode: 'MalformedDetail',
+      attempts: 1,
+    });
+    expect(outcome.rejected.get(message(2).id)).toMatchObject({ permanent: false, attempts: 3 });
+    const sent = mock.commandCalls(PutEventsCommand).map((call) => call.args[0].input.Entries?.length);
+    expect(sent).toEqual([2, 1, 1]);
+  });
 });

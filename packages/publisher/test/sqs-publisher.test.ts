@@ -16,7 +16,7 @@ beforeAll(async () => {
 
 const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/bank.fifo';
 
-function setup(fail: (envelope: MessageEnvelope) => boolean) {
+function setup(fail: (envelope: MessageEnvelope) => boolean, senderFault = false) {
   const sqs = new SQSClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   const accepted: MessageEnvelope[] = [];
   const calls: MessageEnvelope[][] = [];
@@ -33,7 +33,11 @@ function setup(fail: (envelope: MessageEnvelope) => boolean) {
         Successful: input.Entries.filter((entry) => !failed.includes(entry)).map((entry) => ({
           Id: entry.Id,
         })),
-        Failed: failed.map((entry) => ({ Id: entry.Id, Code: 'InternalError', SenderFault: false })),
+        Failed: failed.map((entry) => ({
+          Id: entry.Id,
+          Code: senderFault ? 'InvalidParameterValue' : 'InternalError',
+          SenderFault: senderFault,
+        })),
       };
     });
   const publisher = new Publisher({
@@ -78,5 +82,26 @@ describe('publishing to an SQS FIFO queue', () => {
     expect(await handler({ Records: records.slice(1) })).toEqual({ batchItemFailures: [] });
     expect(accepted.map((m) => m.streamVersion)).toEqual([1, 2, 3]);
     expect(await publisher.deadLetters.list(publication)).toEqual([]);
+  });
+
+  it('an entry the queue refuses as such (SenderFault) is not retried: its event is poison, dead-lettered after maxAttempts, its stream parked', async () => {
+    const a = uniqueId('account');
+    await appendAll(bank.store, a, [opened('Ada'), deposit(1), deposit(2)]);
+    const { publisher, accepted, calls } = setup((m) => m.streamVersion === 2, true);
+    const publication = bankPublication();
+    const handler = publisher.streamHandler(publication, { maxAttempts: 2 });
+    const records = await recordsOf(client, bank.eventsTable, [a]);
+    expect((await handler({ Records: records })).batchItemFailures).toEqual([
+      { itemIdentifier: records[1]!.dynamodb!.SequenceNumber },
+    ]);
+    expect(calls.filter((call) => call.some((m) => m.streamVersion === 2))).toHaveLength(1);
+    expect(await handler({ Records: records.slice(1) })).toEqual({ batchItemFailures: [] });
+    expect(accepted.map((m) => m.streamVersion)).toEqual([1]);
+    expect(calls.flat().some((m) => m.streamVersion === 3)).toBe(false);
+    const [letter] = await publisher.deadLetters.list(publication);
+    expect(letter).toMatchObject({ version: 2, attempts: 2, error: { name: 'SinkRejectedError' } });
+    expect(letter?.error.message).toMatch(
+      /refused message .* \(InvalidParameterValue: \); the event is poison/,
+    );
   });
 });

@@ -13,6 +13,7 @@ import {
   type StreamStep,
 } from '@dynamo-es/projections/internal';
 import type { ClaimCheck } from '../claim-check/s3-claim-check.js';
+import { isSinkRejectedError } from '../errors.js';
 import type { Publication } from '../publication.js';
 import type { SinkRetry } from '../sinks/send-all.js';
 import type { Sink } from '../sinks/sink.js';
@@ -83,7 +84,13 @@ export async function deliverJobs(
   const stats: DeliveryStats = { published: 0, requests: 0, duplicates: 0, claimChecked: 0, conflicts: 0 };
   const retryFrom: DeliveryResult['retryFrom'] = new Map();
   const mapped = new Map<string, MappedMessage>();
-  const unit = publicationUnit({ ...config, claimChecked: config.claimCheck !== undefined, mapped });
+  const poisoned = new Map<string, unknown>();
+  const unit = publicationUnit({
+    ...config,
+    claimChecked: config.claimCheck !== undefined,
+    mapped,
+    poisoned,
+  });
   const checkpoints = new StreamCheckpoints({ client: config.client, tableName: config.tableName, unit });
   const retry = (job: StreamJob, version: number, reason: unknown) => {
     const known = retryFrom.get(job.streamId);
@@ -107,7 +114,15 @@ export async function deliverJobs(
   stats.published += sent.accepted;
   stats.requests += sent.requests;
   stats.claimChecked += sent.claimChecked;
-  const steps = await settleRuns({ config, unit, checkpoints, runs, rejected: sent.rejected, retry });
+  const steps = await settleRuns({
+    config,
+    unit,
+    checkpoints,
+    runs,
+    rejected: sent.rejected,
+    retry,
+    poisoned,
+  });
   const extras = new Map<string, TransactWriteItem[]>();
   for (const run of runs) {
     if (run.step.unparked && run.job.resolution) extras.set(run.job.streamId, [run.job.resolution]);
@@ -179,12 +194,15 @@ async function settleRuns(input: {
   readonly runs: readonly Run[];
   readonly rejected: ReadonlyMap<string, Rejection>;
   readonly retry: Retry;
+  readonly poisoned: Map<string, unknown>;
 }): Promise<StreamStep[]> {
   const { config, unit, checkpoints, retry } = input;
   const steps: StreamStep[] = [];
   for (const run of input.runs) {
     const rejection = input.rejected.get(run.job.streamId);
-    if (rejection) {
+    if (rejection && isSinkRejectedError(rejection.error) && rejection.error.permanent) {
+      run.step = await poisonStep(input, run, rejection);
+    } else if (rejection) {
       retry(run.job, rejection.version, rejection.error);
       // A replay whose parked event itself was not accepted writes nothing: the stream stays parked.
       if (run.job.resume === rejection.version) continue;
@@ -197,6 +215,37 @@ async function settleRuns(input: {
     steps.push(run.step);
   }
   return steps;
+}
+
+/**
+ * A message the sink refused as such makes its event poison: the engine's step over the events up
+ * to it, with that event failing, counts an attempt (delivered again from it) or dead-letters it
+ * (parked; with `'skip-event'`, delivered again after it: its later messages were not sent).
+ */
+async function poisonStep(
+  input: {
+    readonly config: DeliveryConfig;
+    readonly unit: Projection;
+    readonly checkpoints: StreamCheckpoints;
+    readonly retry: Retry;
+    readonly poisoned: Map<string, unknown>;
+  },
+  run: Run,
+  rejection: Rejection,
+): Promise<StreamStep> {
+  const { config, unit, checkpoints, retry } = input;
+  input.poisoned.set(mappedKey({ streamId: run.job.streamId, version: rejection.version }), rejection.error);
+  const upTo = run.events.filter((event) => event.version <= rejection.version);
+  const step = await applyStream(runOf(config, unit, checkpoints, run.job, upTo));
+  const { outcome } = step;
+  if (outcome.kind !== 'done') retry(run.job, outcome.fromVersion, rejection.error);
+  else if (
+    step.checkpoint?.parkedAt === undefined &&
+    run.events.some((event) => event.version > rejection.version)
+  ) {
+    retry(run.job, rejection.version + 1, rejection.error);
+  }
+  return step;
 }
 
 function runOf(

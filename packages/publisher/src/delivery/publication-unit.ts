@@ -37,8 +37,10 @@ export function publicationUnit(input: {
   readonly sink: Sink;
   readonly claimChecked: boolean;
   readonly mapped: Map<string, MappedMessage>;
+  /** Events whose message the sink refused as such (`mappedKey`): they fail like a throwing mapping. */
+  readonly poisoned?: ReadonlyMap<string, unknown>;
 }): Projection {
-  const { publication, sink, claimChecked, mapped } = input;
+  const { publication, sink, claimChecked, mapped, poisoned } = input;
   return Object.freeze({
     name: unitName(publication),
     version: publication.version,
@@ -46,6 +48,8 @@ export function publicationUnit(input: {
     eventTypes: publication.eventTypes,
     handles: publication.handles,
     apply: async (event: StoredEvent, ctx: ReadModelContext) => {
+      const refused = poisoned?.get(mappedKey(event));
+      if (refused !== undefined) throw refused;
       const message = publication.toMessage(event);
       if (message === undefined) return;
       // The stream's own item (which holds its checkpoint) remembers the last version published,

@@ -39,6 +39,7 @@ export function batchFailures(
           readonly Id?: string | undefined;
           readonly Code?: string | undefined;
           readonly Message?: string | undefined;
+          readonly SenderFault?: boolean | undefined;
         }[]
       | undefined;
   },
@@ -54,7 +55,12 @@ export function batchFailures(
     const id = entry.Id === undefined ? undefined : byEntry.get(entry.Id);
     if (id === undefined) continue;
     answered.delete(id);
-    failures.push({ id, code: entry.Code ?? 'Unknown', message: entry.Message ?? '' });
+    failures.push({
+      id,
+      code: entry.Code ?? 'Unknown',
+      message: entry.Message ?? '',
+      ...(entry.SenderFault === true ? { permanent: true } : {}),
+    });
   }
   const failed = new Set(failures.map((failure) => failure.id));
   return unanswered(messages, new Set([...answered, ...failed]), failures);

@@ -42,6 +42,9 @@ export function putEventsInput(
   };
 }
 
+// Entry errors that a later attempt may not get; any other code is about the entry itself.
+const TRANSIENT_ENTRY_ERRORS = new Set(['InternalFailure', 'ThrottlingException', 'ServiceUnavailable']);
+
 /** The entries a `PutEvents` response rejected (`ErrorCode` on the entry at the same index). Pure. */
 export function putEventsFailures(
   messages: readonly OutgoingMessage[],
@@ -54,10 +57,13 @@ export function putEventsFailures(
     if (!entry)
       failures.push({ id: message.id, code: 'MissingFromResponse', message: 'no entry at this index' });
     else if (entry.ErrorCode || !entry.EventId) {
+      const code = entry.ErrorCode ?? 'Unknown';
+      const permanent = entry.ErrorCode !== undefined && !TRANSIENT_ENTRY_ERRORS.has(entry.ErrorCode);
       failures.push({
         id: message.id,
-        code: entry.ErrorCode ?? 'Unknown',
+        code,
         message: entry.ErrorMessage ?? '',
+        ...(permanent ? { permanent } : {}),
       });
     }
   });

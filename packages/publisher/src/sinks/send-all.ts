@@ -37,6 +37,7 @@ export async function sendAll(
   let pending = [...messages];
   let requests = 0;
   const last = new Map<string, EntryFailure>();
+  const done = new Set<string>();
   for (let attempt = 1; pending.length > 0 && attempt <= retry.maxAttempts; attempt++) {
     if (attempt > 1) await sleep(backoffDelay(attempt - 1, { baseMs: retry.baseMs, capMs: retry.capMs }));
     const batches = planBatches(sink, pending);
@@ -44,11 +45,14 @@ export async function sendAll(
     const failures = (await Promise.all(batches.map((batch) => sendOne(sink, batch)))).flat();
     const failed = new Set<string>();
     for (const failure of failures) {
-      failed.add(failure.id);
       last.set(failure.id, failure);
+      // Sending an entry the service refused as such again cannot succeed.
+      if (failure.permanent) done.add(failure.id);
+      else failed.add(failure.id);
     }
     pending = pending.filter((message) => failed.has(message.id));
   }
+  pending.push(...messages.filter((message) => done.has(message.id)));
   const rejected = new Map<string, SinkRejectedError>();
   for (const message of pending) {
     const failure = last.get(message.id);
@@ -59,7 +63,8 @@ export async function sendAll(
         sink: sink.name,
         errorCode: failure?.code ?? 'Unknown',
         detail: failure?.message ?? '',
-        attempts: retry.maxAttempts,
+        attempts: failure?.permanent ? 1 : retry.maxAttempts,
+        permanent: failure?.permanent === true,
       }),
     );
   }

@@ -31,6 +31,12 @@ export interface EntryFailure {
   readonly id: string;
   readonly code: string;
   readonly message: string;
+  /**
+   * The service says the entry itself is at fault (SNS/SQS `SenderFault`, an EventBridge error
+   * other than throttling or an internal failure): sending it again cannot succeed, so it is not
+   * retried and its event is treated as poison (attempts, then a dead letter).
+   */
+  readonly permanent?: boolean;
 }
 
 /**
