@@ -121,7 +121,8 @@ export class Publisher {
 
   /**
    * A publication's dead letters: events whose mapping kept failing. `list` them, `replay` them
-   * with the fixed mapping (see {@link replayPublication}).
+   * with the fixed mapping (a parked stream is published from its poison event on, in order; a
+   * skipped event alone).
    *
    * @example
    * const open = await publisher.deadLetters.list(bankPublic);
