@@ -1,28 +1,21 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { Aggregate, AggregateRepository } from '@dynamo-es/aggregate';
-import { createEventTable, createSnapshotTable, EventStore, SnapshotStore } from '@dynamo-es/event-store';
+import { AggregateRepository } from '@dynamo-es/aggregate';
+import {
+  createEventTable,
+  createIdempotencyTable,
+  createSnapshotTable,
+  EventStore,
+  SnapshotStore,
+} from '@dynamo-es/event-store';
+import { Account, depositEvent } from './aggregate/account.js';
+import { commandsTable } from './aggregate/commands.js';
+import { hotTable, twoProcessTable } from './aggregate/hot.js';
 import { meter } from './meter.js';
 import type { Benchmark, BenchTable } from './types.js';
 
 const EVENTS = 10_000;
 const SNAPSHOT_EVERY = 100;
 const BATCH = 100;
-
-type Deposited = {
-  readonly type: 'Deposited';
-  readonly data: { readonly amount: number; readonly note: string };
-};
-
-class Account extends Aggregate<{ balance: number; deposits: number }, Deposited> {
-  protected readonly initialState = { balance: 0, deposits: 0 };
-  protected readonly handlers = this.defineHandlers({
-    Deposited: (state, { data }) => ({ balance: state.balance + data.amount, deposits: state.deposits + 1 }),
-  });
-
-  deposit(amount: number): void {
-    this.raise({ type: 'Deposited', data: { amount, note: 'salary for the month of March' } });
-  }
-}
 
 /** Requests one client sends, and the events (queries) and snapshots (gets) they return. */
 function countReads(client: DynamoDBClient) {
@@ -111,14 +104,20 @@ const aggregateBenchmark: Benchmark = async (context) => {
       ...phases(`snapshot every ${SNAPSHOT_EVERY}`, conflictSnapshot),
     ],
     notes: [
-      'The command runs, another writer appends one event, the append fails with a ConcurrencyError.',
-      'The repository then reads only the events after the version it has (1 here) and retries: it never',
-      'reloads the stream. The conflicting append also costs the store one head query (to report the actual',
-      'version in the ConcurrencyError). A reload from scratch would cost the "load" row again.',
+      'The command runs, another writer appends one event, the append fails with a ConcurrencyError: the failed',
+      'PutItem returns the item that took the slot (ALL_OLD), which names the actual version, no head query.',
+      'The repository then reads only from the version it has (that event, the proof its state is of this',
+      'stream, and the 1 new one) and retries: it never reloads the stream. A reload would cost the "load" row again.',
       'With snapshots, the retried append also writes the snapshot that became due (one PutItem).',
     ],
   };
-  return [loadTable, updateTable];
+  const keys = `bench-aggregate-keys-${suffix}`;
+  await createIdempotencyTable(context.client, { tableName: keys });
+  const clients = { measured: context.newClient(), writer: context.client, lookup: context.newClient() };
+  const commands = await commandsTable(clients, { events, keys }, suffix);
+  const hot = await hotTable(() => context.newClient(), events, suffix);
+  const two = await twoProcessTable(() => context.newClient(), events, suffix);
+  return [loadTable, updateTable, commands, hot, two];
 };
 
 export default aggregateBenchmark;
@@ -181,11 +180,6 @@ async function updateWithOneConflict(
   const [afterLoad, afterCatchUp] = marks as [Reads, Reads];
   return { load: afterLoad, conflict: minus(afterCatchUp, afterLoad), retry: minus(end, afterCatchUp) };
 }
-
-const depositEvent = (): Deposited => ({
-  type: 'Deposited',
-  data: { amount: 1, note: 'salary for the month of March' },
-});
 
 /** 10,000 events, 100 per transaction, no snapshot. */
 async function seedPlain(writer: EventStore, id: string): Promise<void> {

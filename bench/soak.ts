@@ -1,5 +1,5 @@
 // Soak: many concurrent writers on a few hot streams and many cold ones through
-// AggregateRepository.update (conflicts retried), projections via StreamRunner + createStreamHandler,
+// AggregateRepository.update (conflicts retried), projections via StreamRunner + ReadModels.streamHandler,
 // for a fixed time. Reports commands/s, conflicts retried, command latency, projection lag and
 // memory; then checks that no event was lost or duplicated and that the read model is exact.
 // Exits non-zero when a check fails.

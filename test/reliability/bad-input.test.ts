@@ -514,7 +514,7 @@ describe('projections', () => {
   });
 });
 
-describe('stream records fed to createStreamHandler', () => {
+describe('stream records fed to ReadModels.streamHandler', () => {
   it('ignores or reports missing images and foreign shapes without failing the valid records of the batch', async () => {
     const writer = new EventStore<LedgerEvent>({ client: testClient(), tableName: tables.events });
     const streamId = `${tables.events}-records`;

@@ -6,9 +6,10 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createEventTable, EventStore, isConcurrencyError } from '@dynamo-es/event-store';
 import { createDynamoDBClient, type DynamoDBLocal, startDynamoDBLocal } from '@dynamo-es/local';
 import { afterAll, describe, expect, it } from 'vitest';
+import { propertySeed } from '../support/property-seed.js';
 import { errorLabel, isClearError } from './support/faults.js';
 import type { LedgerEvent } from './support/ledger.js';
-import { scenarioSeed, seededRandom, sleep } from './support/random.js';
+import { seededRandom, sleep } from './support/random.js';
 import { type Acknowledged, readAllEvents, storeProblems } from './support/verify.js';
 
 // Scenario 4: DynamoDB Local (our own instance, with a data directory) is killed with SIGKILL in the
@@ -16,7 +17,7 @@ import { type Acknowledged, readAllEvents, storeProblems } from './support/verif
 // and clearly; acknowledged events must all be there after the restart; writers retrying their
 // failed append with the same event ids must resume without duplicates.
 
-const SEED = scenarioSeed(8_000);
+const SEED = propertySeed('DynamoDB Local restarted');
 const WRITERS = 6;
 const APPENDS_PER_WRITER = 15;
 /** No call may take longer than this while the database is gone: timeouts are set, nothing hangs. */

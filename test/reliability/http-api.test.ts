@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { createEventTable, createSnapshotTable } from '@dynamo-es/event-store';
+import { createEventTable, createIdempotencyTable, createSnapshotTable } from '@dynamo-es/event-store';
 import { createReadModelTable } from '@dynamo-es/projections';
 import type {
   APIGatewayProxyEventV2,
@@ -20,6 +20,7 @@ const prefix = `http-${randomUUID().slice(0, 8)}`;
 const tables = {
   events: `${prefix}-events`,
   snapshots: `${prefix}-snapshots`,
+  idempotency: `${prefix}-idempotency`,
   readModels: `${prefix}-read-models`,
 };
 let handler: APIGatewayProxyHandlerV2;
@@ -29,6 +30,7 @@ beforeAll(async () => {
   await Promise.all([
     createEventTable(client, { tableName: tables.events }),
     createSnapshotTable(client, { tableName: tables.snapshots }),
+    createIdempotencyTable(client, { tableName: tables.idempotency }),
     createReadModelTable(client, { tableName: tables.readModels }),
   ]);
   Object.assign(process.env, {
@@ -38,6 +40,7 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: 'local',
     EVENTS_TABLE_NAME: tables.events,
     SNAPSHOTS_TABLE_NAME: tables.snapshots,
+    IDEMPOTENCY_TABLE_NAME: tables.idempotency,
     READ_MODEL_TABLE_NAME: tables.readModels,
   });
   ({ handler } = await import('../../examples/bank-account/src/lambda/http-api.js'));
@@ -93,10 +96,10 @@ async function call(method: string, path: string, body?: unknown, isBase64Encode
   return { status: reply.statusCode ?? 0, body: JSON.parse(String(reply.body ?? 'null')) as unknown };
 }
 
-/** Items in the events and snapshots tables: "nothing written" means this does not change. */
+/** Items in the events, snapshots and idempotency tables: "nothing written" means this does not change. */
 async function storedItems(): Promise<number> {
   let total = 0;
-  for (const TableName of [tables.events, tables.snapshots]) {
+  for (const TableName of [tables.events, tables.snapshots, tables.idempotency]) {
     total +=
       (await testClient().send(new ScanCommand({ TableName, Select: 'COUNT', ConsistentRead: true })))
         .Count ?? 0;

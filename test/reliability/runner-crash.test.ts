@@ -2,17 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { EventStore } from '@dynamo-es/event-store';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testClient, testEndpoint } from '../support/dynamodb.js';
+import { propertySeed } from '../support/property-seed.js';
 import { type LedgerEvent, ledgerProjection } from './support/ledger.js';
-import { between, scenarioSeed, seededRandom } from './support/random.js';
+import { between, seededRandom } from './support/random.js';
 import { createLedgerTables, deleteLedgerTables, type LedgerTables } from './support/tables.js';
 import { readAllEvents, readModelAndFold, storeProblems } from './support/verify.js';
 import { runScript, type ScriptProcess } from './support/worker-process.js';
 
-// Scenario 3: the projection worker (StreamRunner + createStreamHandler + DynamoDBCheckpointStore)
+// Scenario 3: the projection worker (StreamRunner + ReadModels.streamHandler + DynamoDBCheckpointStore)
 // is killed with SIGKILL inside a batch, before its commit and between its commit and the runner's
 // checkpoint; restarted each time. Redelivered records must be skipped, not applied again.
 
-const SEED = scenarioSeed(31_337);
+const SEED = propertySeed('projection worker killed mid-batch');
 const WORKER = 'test/reliability/fixtures/projection-worker.ts';
 const PROJECTION = 'ledger-crash';
 let tables: LedgerTables;

@@ -1,5 +1,6 @@
 import { givenAggregate, specifyDecider } from '@dynamo-es/aggregate/testing';
 import { describe, expect, it } from 'vitest';
+import type { AccountEvent } from '../src/domain/bank-account.js';
 import { BankAccount } from '../src/domain/bank-account.js';
 import { closeAccountDecider } from '../src/domain/close-account.js';
 import {
@@ -15,7 +16,6 @@ import {
   NonZeroBalanceError,
   SameAccountTransferError,
 } from '../src/domain/errors.js';
-import type { AccountEvent } from '../src/domain/events.js';
 import { formatMoney, MAX_BALANCE } from '../src/domain/money.js';
 
 const opened: AccountEvent = { type: 'AccountOpened', data: { owner: 'Ada', currency: 'EUR' } };

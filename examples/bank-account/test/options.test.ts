@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, OptionsError, parseOptions } from '../src/scenario/options.js';
+import { DEFAULTS, OptionsError, parseOptions } from '../demo/scenario/options.js';
 
 describe('options of npm start', () => {
   it('takes flags, then environment variables, then defaults', () => {

@@ -1,7 +1,7 @@
 import type { StoredEvent } from '@dynamo-es/event-store';
 import { projectInMemory } from '@dynamo-es/projections';
 import { describe, expect, it } from 'vitest';
-import type { AccountEvent } from '../src/domain/events.js';
+import type { AccountEvent } from '../src/domain/bank-account.js';
 import {
   accountStatementProjection,
   STATEMENT_PAGE_SIZE,

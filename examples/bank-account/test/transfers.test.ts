@@ -1,9 +1,8 @@
-import { AggregateRepository, isRetriesExhaustedError } from '@dynamo-es/aggregate';
+import { isRetriesExhaustedError } from '@dynamo-es/aggregate';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { injectFaults } from '../../../test/reliability/support/faults.js';
 import { uniqueId } from '../../../test/support/dynamodb.js';
 import { Bank } from '../src/application/bank.js';
-import { TrackedAccount } from '../src/application/tracked-account.js';
-import { transferMoney } from '../src/application/transfer.js';
 import {
   AccountClosedError,
   AccountNotOpenError,
@@ -35,16 +34,13 @@ describe('transfers', () => {
       { from: ada, to: bob, amount: 400, currency: 'EUR' },
       { requestId: 'tr-1' },
     );
+    expect(outcome).toMatchObject({ transferId: 'tr-tr-1', replayed: false });
     expect(outcome.from).toMatchObject({ balance: 600, version: 3 });
     expect(outcome.to).toMatchObject({ balance: 400, version: 2 });
     const sent = (await t.store.readStream(ada)).events.at(-1)!;
     const received = (await t.store.readStream(bob)).events.at(-1)!;
-    expect(sent).toMatchObject({ type: 'TransferSent', eventId: 'tr-1:1', data: { to: bob, amount: 400 } });
-    expect(received).toMatchObject({
-      type: 'TransferReceived',
-      eventId: 'tr-1:2',
-      data: { from: ada, amount: 400 },
-    });
+    expect(sent).toMatchObject({ type: 'TransferSent', data: { to: bob, amount: 400 } });
+    expect(received).toMatchObject({ type: 'TransferReceived', data: { from: ada, amount: 400 } });
     // Both halves carry the request's correlation and causation ids, and the same transfer id.
     expect(sent.metadata).toMatchObject({
       correlationId: 'tr-1',
@@ -141,12 +137,12 @@ describe('transfers', () => {
           };
         },
       });
-      const accounts = new AggregateRepository({ store, factory: (id) => new TrackedAccount(id) });
-      const outcome = await transferMoney(
-        { store, accounts, retries: 3, retryDelay: () => 0 },
-        { from: a, to: b, amount: 10, currency: 'EUR' },
-        { transferId: 'tr-race', requestId: undefined, metadata: { command: 'TransferMoney' } },
-      );
+      const outcome = await new Bank({ store, retryDelay: () => 0 }).transfer({
+        from: a,
+        to: b,
+        amount: 10,
+        currency: 'EUR',
+      });
       expect(outcome).toMatchObject({ attempts: 2, from: { balance: 990 }, to: { balance: 1_011 } });
       expect(queried).not.toContain(a);
       expect(queried).toContain(b);
@@ -201,12 +197,13 @@ describe('idempotent requests', () => {
     expect(again).toMatchObject({ accountId: first.accountId, balance: 10, replayed: true });
   });
 
-  it('recognises a retried transfer and a retried close', async () => {
+  it('recognises a retried transfer, answering with its transfer id, and a retried close', async () => {
     const a = (await t.bank.open({ owner: 'A', currency: 'EUR', initialDeposit: 100 })).accountId;
     const b = (await t.bank.open({ owner: 'B', currency: 'EUR' })).accountId;
     const transfer = { from: a, to: b, amount: 100, currency: 'EUR' };
-    await t.bank.transfer(transfer, { requestId: 'tr-x' });
-    expect(await t.bank.transfer(transfer, { requestId: 'tr-x' })).toMatchObject({ replayed: true });
+    const first = await t.bank.transfer(transfer, { requestId: 'tr-x' });
+    const again = await t.bank.transfer(transfer, { requestId: 'tr-x' });
+    expect(again).toMatchObject({ replayed: true, transferId: first.transferId, to: { balance: 100 } });
     await t.bank.close({ accountId: a }, { requestId: 'close-a' });
     expect(await t.bank.close({ accountId: a }, { requestId: 'close-a' })).toMatchObject({
       status: 'closed',
@@ -218,19 +215,56 @@ describe('idempotent requests', () => {
     expect((await t.bank.load(b)).state.balance).toBe(100);
   });
 
-  it('refuses a request id reused for another command (422 REQUEST_ID_REUSED)', async () => {
-    const { accountId } = await t.bank.open({ owner: 'C', currency: 'EUR' });
-    await t.call('POST', `/accounts/${accountId}/deposits`, { amount: 5, requestId: 'same' });
-    const reused = await t.call('POST', `/accounts/${accountId}/deposits`, { amount: 6, requestId: 'same' });
-    expect(reused.status).toBe(422);
-    expect(reused.body.error.code).toBe('REQUEST_ID_REUSED');
-    const header = await t.call(
-      'POST',
-      `/accounts/${accountId}/deposits`,
-      { amount: 5 },
-      { 'idempotency-key': 'same' },
+  it('applies a transfer once when its answer was lost and the client sent it again', async () => {
+    const a = (await t.bank.open({ owner: 'A', currency: 'EUR', initialDeposit: 100 })).accountId;
+    const b = (await t.bank.open({ owner: 'B', currency: 'EUR' })).accountId;
+    const transfer = { from: a, to: b, amount: 60, currency: 'EUR' };
+    const faults = injectFaults(t.client, {
+      seed: 5,
+      rate: 1,
+      kinds: ['lost-response'],
+      commands: ['TransactWriteItemsCommand'],
+      limit: 1,
+      where: 'outside-sdk-retries',
+    });
+    await expect(t.bank.transfer(transfer, { requestId: 'tr-lost' })).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
+    faults.remove();
+    const retried = await t.call('POST', '/transfers', { ...transfer, requestId: 'tr-lost' });
+    expect(retried).toMatchObject({ status: 201, body: { replayed: true, transferId: 'tr-tr-lost' } });
+    expect([(await t.bank.load(a)).state.balance, (await t.bank.load(b)).state.balance]).toEqual([40, 60]);
+  });
+
+  it('refuses a request id reused on another account or for another command, bank-wide (422)', async () => {
+    const ids = await Promise.all(
+      ['A', 'B', 'C'].map(
+        async (owner) => (await t.bank.open({ owner, currency: 'EUR', initialDeposit: 100 })).accountId,
+      ),
     );
-    expect(header).toMatchObject({ status: 200, body: { replayed: true, balance: 5 } });
+    const [a, b, c] = ids as [string, string, string];
+    const requestId = uniqueId('req');
+    expect(
+      (await t.call('POST', '/transfers', { from: a, to: b, amount: 10, currency: 'EUR', requestId })).status,
+    ).toBe(201);
+    const cases = [
+      ['a deposit on a third account', `/accounts/${c}/deposits`, { amount: 10 }],
+      ['a deposit on one of its accounts', `/accounts/${a}/deposits`, { amount: 10 }],
+      [
+        'another transfer between the same accounts',
+        '/transfers',
+        { from: a, to: b, amount: 11, currency: 'EUR' },
+      ],
+      ['a transfer the other way', '/transfers', { from: b, to: a, amount: 10, currency: 'EUR' }],
+      ['a transfer between other accounts', '/transfers', { from: a, to: c, amount: 10, currency: 'EUR' }],
+      ['closing an account', `/accounts/${c}/close`, {}],
+    ] as const;
+    for (const [name, url, body] of cases) {
+      const answer = await t.call('POST', url, { ...body, requestId });
+      expect([name, answer.status, answer.body.error?.code]).toEqual([name, 422, 'REQUEST_ID_REUSED']);
+    }
+    const balances = await Promise.all(ids.map(async (id) => (await t.bank.load(id)).state.balance));
+    expect(balances).toEqual([90, 110, 100]);
   });
 
   it('recognises a retry from before the account’s latest snapshot', async () => {

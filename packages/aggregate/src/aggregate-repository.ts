@@ -1,175 +1,77 @@
-import {
-  assertStreamId,
-  type EventMetadata,
-  type EventStore,
-  InvalidInputError,
-  type Logger,
-  type Metrics,
-  type NewEvent,
-  noMetrics,
-  type StoredEvent,
-  silentLogger,
-  withSpan,
-} from '@dynamo-es/event-store';
+import { assertStreamId, InvalidInputError, type StoredEvent } from '@dynamo-es/event-store';
+import type {
+  AggregateRepositoryOptions,
+  EventOf,
+  SaveOptions,
+  StateOf,
+  UpdateManyResult,
+  UpdateOptions,
+  UpdateResult,
+} from './aggregate-repository-types.js';
 import { AggregateNotFoundError } from './errors.js';
 import type { EventSourcedAggregate } from './event-sourced.js';
-import { CommandObserver } from './internal/command-observer.js';
-import { DEFAULT_RETRIES, defaultRetryDelay, runWithRetries } from './internal/retry.js';
-import { SnapshotPolicy } from './internal/snapshot-policy.js';
-import { catchUp, loadAggregate } from './internal/stream-loader.js';
-import { assertCommandOptions, assertFunction, assertInteger, assertObject } from './internal/validation.js';
-import type { SnapshotOptions } from './snapshot-options.js';
+import { idempotencyKeyOf } from './idempotency.js';
+import { type CommandContext, runCommand } from './internal/command-core.js';
+import type { LoadedStream, StreamKind } from './internal/loaded-stream.js';
+import { forgetCached, saveStreams } from './internal/save-streams.js';
+import { setUpCommands } from './internal/setup.js';
+import { loadStream } from './internal/stream-loader.js';
+import { aggregateModel } from './internal/stream-model.js';
+import {
+  assertCommandOptions,
+  assertFunction,
+  assertObject,
+  assertStreamIds,
+} from './internal/validation.js';
+
+type AnyCommand<A> = (aggregates: A[]) => void | Promise<void>;
 
 /**
- * The state type of an aggregate class.
- *
- * @example
- * type AccountState = StateOf<BankAccount>;
- */
-export type StateOf<A extends EventSourcedAggregate> = A['state'];
-
-/**
- * The event union of an aggregate class, as raised.
- *
- * @example
- * type AccountEvent = EventOf<BankAccount>;
- */
-export type EventOf<A extends EventSourcedAggregate> = A['uncommittedEvents'][number];
-
-/**
- * Options of an {@link AggregateRepository}.
- *
- * @example
- * const options: AggregateRepositoryOptions<BankAccount> = { store, factory: (id) => new BankAccount(id) };
- */
-export interface AggregateRepositoryOptions<A extends EventSourcedAggregate> {
-  /** The event store. Keep one instance: it remembers the versions it has seen, so an append after a load is one `PutItem`. */
-  readonly store: EventStore;
-  /** Creates an empty aggregate (version 0) with the given id. */
-  readonly factory: (id: string) => A;
-  /** Snapshot policy of this aggregate type (default: no snapshots). */
-  readonly snapshots?: SnapshotOptions<StateOf<A>>;
-  /** Default retries of {@link AggregateRepository.update} after a conflict (default 10). */
-  readonly retries?: number;
-  /** Milliseconds to wait before retry number `retry` (1, 2, …). Default: jittered exponential backoff from 10 ms to 1 s. */
-  readonly retryDelay?: (retry: number) => number;
-  /**
-   * Told about conflicts retried (`info`), retries exhausted (`warn`), snapshots written (`debug`) and
-   * snapshots that failed (`warn`). Default: the store's logger (`store.logger`), silent unless set.
-   */
-  readonly logger?: Logger;
-  /**
-   * Receives `CommandRetries`, `SnapshotsWritten` and `SnapshotFailures` (counts). Default: the
-   * store's metrics (`store.metrics`).
-   */
-  readonly metrics?: Metrics;
-}
-
-/**
- * Options of {@link AggregateRepository.save}.
- *
- * @example
- * await repository.save(account, { metadata: { correlationId: requestId } });
- */
-export interface SaveOptions {
-  /** Merged into the metadata of every event saved (an event's own metadata wins). */
-  readonly metadata?: EventMetadata;
-}
-
-/**
- * Options of {@link AggregateRepository.update}.
- *
- * @example
- * await repository.update('account-1', (account) => account.deposit(5), { retries: 3, mustExist: true });
- */
-export interface UpdateOptions extends SaveOptions {
-  /** Retries after a conflict (an integer >= 0; default: the repository's). */
-  readonly retries?: number;
-  /** Throw `AggregateNotFoundError` instead of running the command on a new aggregate. */
-  readonly mustExist?: boolean;
-}
-
-/**
- * What {@link AggregateRepository.update} returns.
- *
- * @example
- * const { aggregate, events, attempts } = await repository.update('account-1', (a) => a.deposit(5));
- */
-export interface UpdateResult<A extends EventSourcedAggregate> {
-  /** The aggregate after the command, committed. */
-  readonly aggregate: A;
-  /** The events stored by the command (none when it raised none). */
-  readonly events: StoredEvent<EventOf<A>>[];
-  /** Attempts it took: 1 without conflicts. */
-  readonly attempts: number;
-}
-
-/**
- * Loads and saves aggregates of one type in an event store, with optimistic concurrency, retries
- * on conflict that re-read only the new events, and optional snapshots.
+ * Loads and saves aggregates of one type, and runs commands on one or several of them with
+ * optimistic concurrency: retries on conflict re-read only the new events, several aggregates are
+ * saved in one atomic transaction, commands can be idempotent, states can be cached and
+ * snapshotted. The class is an adapter over the package's one command core: its handlers are the
+ * `evolve`, its methods the `decide`.
  *
  * @example
  * const accounts = new AggregateRepository({ store, factory: (id) => new BankAccount(id) });
  * await accounts.update('account-1', (account) => account.deposit(5));
- * const account = await accounts.loadExisting('account-1');
+ * await accounts.updateMany(['account-1', 'account-2'], ([from, to]) => {
+ *   from.sendTransfer({ transferId, to: to.id, amount: 5 });
+ *   to.receiveTransfer({ transferId, from: from.id, amount: 5 });
+ * });
  */
 export class AggregateRepository<A extends EventSourcedAggregate> {
-  readonly #store: EventStore;
+  readonly #context: CommandContext;
+  readonly #kind: StreamKind<StateOf<A>, EventOf<A>>;
   readonly #factory: (id: string) => A;
-  readonly #snapshots: SnapshotPolicy<StateOf<A>> | undefined;
   readonly #retries: number;
-  readonly #retryDelay: (retry: number) => number;
-  readonly #observer: CommandObserver;
-  /** Per aggregate this repository handled: the snapshot it started from or last took, and whether the stored one must be replaced. */
-  readonly #snapshotStates = new WeakMap<A, { version: number; replace: boolean }>();
-  /**
-   * Name of the OpenTelemetry span around {@link AggregateRepository.update}; the decider's command
-   * handler names it `dynamo-es.handle`.
-   *
-   * @internal
-   */
-  protected readonly commandSpanName: string = 'dynamo-es.update';
+  /** Per aggregate handed out: where it was loaded or saved (snapshot and cache bookkeeping). */
+  readonly #loaded = new WeakMap<A, LoadedStream<StateOf<A>>>();
 
   constructor(options: AggregateRepositoryOptions<A>) {
     assertObject(options, 'options', '{ store, factory }');
-    const { store, factory, snapshots, retries, retryDelay } = options;
-    if (typeof store?.append !== 'function' || typeof store.readStream !== 'function') {
-      throw new InvalidInputError('options.store', 'expected an EventStore');
-    }
-    assertFunction(factory, 'options.factory');
-    if (retries !== undefined) assertInteger(retries, 'options.retries', 0);
-    if (retryDelay !== undefined) assertFunction(retryDelay, 'options.retryDelay');
-    this.#observer = new CommandObserver(
-      assertHooks(options.logger, 'options.logger', ['debug', 'info', 'warn', 'error']) ??
-        store.logger ??
-        silentLogger,
-      assertHooks(options.metrics, 'options.metrics', ['record']) ?? store.metrics ?? noMetrics,
-    );
-    this.#store = store;
-    this.#factory = factory;
-    this.#snapshots =
-      snapshots === undefined
-        ? undefined
-        : new SnapshotPolicy(snapshots, 'options.snapshots', this.#observer);
-    this.#retries = retries ?? DEFAULT_RETRIES;
-    this.#retryDelay = retryDelay ?? defaultRetryDelay;
+    assertFunction(options.factory, 'options.factory');
+    const { context, retries, snapshots, cache } = setUpCommands(options);
+    this.#context = context;
+    this.#factory = options.factory;
+    this.#retries = retries;
+    this.#kind = {
+      model: aggregateModel((id) => this.#create(id)),
+      snapshots,
+      cache,
+      owner: {},
+    };
   }
 
   /**
    * Loads an aggregate: a new one at version 0 when its stream does not exist. With snapshots, one
-   * `GetItem` and one query for the events after the snapshot.
+   * `GetItem` and one query for the events after the snapshot; with a state cache, one query for
+   * the events after the cached version.
    */
   async load(id: string): Promise<A> {
     assertStreamId(id, 'id');
-    const loaded = await loadAggregate(() => this.#create(id), {
-      store: this.#store,
-      snapshots: this.#snapshots,
-    });
-    this.#snapshotStates.set(loaded.aggregate, {
-      version: loaded.snapshotVersion,
-      replace: loaded.replaceSnapshot,
-    });
-    return loaded.aggregate;
+    return this.#hydrate(await loadStream(this.#context.store, this.#kind, id));
   }
 
   /**
@@ -200,25 +102,33 @@ export class AggregateRepository<A extends EventSourcedAggregate> {
       );
     }
     const { metadata } = assertCommandOptions(options);
-    const changes = aggregate.uncommittedEvents;
-    if (changes.length === 0) return [];
-    const events = metadata === undefined ? changes : changes.map((event) => withMetadata(event, metadata));
-    const result = await this.#store.append(aggregate.id, events, { expectedVersion: aggregate.version });
-    aggregate.markCommitted(result.version);
-    await this.#snapshotIfDue(aggregate, result.events[result.events.length - 1] as StoredEvent);
-    return result.events as StoredEvent<EventOf<A>>[];
+    if (aggregate.uncommittedEvents.length === 0) return [];
+    const stream = this.#streamOf(aggregate);
+    const decision = { events: aggregate.uncommittedEvents, state: aggregate.state };
+    try {
+      const [saved] = await saveStreams(this.#context.store, this.#kind, [stream], [decision], {
+        ...(metadata === undefined ? {} : { metadata }),
+      });
+      aggregate.markCommitted(saved!.version);
+      this.#loaded.set(aggregate, saved!);
+      return saved!.events;
+    } catch (error) {
+      forgetCached(this.#kind, [stream]);
+      throw error;
+    }
   }
 
   /**
    * Loads the aggregate, runs `command` on it and saves what it raised. When another writer got
-   * there first, it does not reload: it drops its events, reads only the events after the version
-   * it has, runs the command again on the caught-up aggregate, and saves again; up to `retries`
-   * times, with jittered backoff.
+   * there first, it does not reload: it reads only the events after the version it has, runs the
+   * command again on the caught-up aggregate, and saves again; up to `retries` times, with jittered
+   * backoff. With `idempotency`, a command already applied returns its original events instead.
    *
    * Runs in an OpenTelemetry span `dynamo-es.update` (attribute `dynamo_es.stream_id`) when
    * `@opentelemetry/api` is installed.
    *
    * @throws RetriesExhaustedError when every attempt lost the race; whatever `command` throws, as is.
+   * @throws IdempotencyKeyReusedError when the key was used for another command.
    * @throws InvalidInputError for a malformed id, command or options; nothing is read or written.
    */
   async update(
@@ -228,35 +138,136 @@ export class AggregateRepository<A extends EventSourcedAggregate> {
   ): Promise<UpdateResult<A>> {
     assertStreamId(id, 'id');
     assertFunction(command, 'command');
+    const result = await this.#run([id], ([aggregate]) => command(aggregate as A), options);
+    return {
+      aggregate: result.aggregates[0] as A,
+      events: result.events[0] as StoredEvent<EventOf<A>>[],
+      attempts: result.attempts,
+      replayed: result.replayed,
+    };
+  }
+
+  /**
+   * Runs a command over several aggregates and saves what it raised on any of them in one atomic
+   * `TransactWriteItems`, each with the version it was loaded at (an aggregate that raised nothing
+   * is checked not to have moved, since the decision read it). On a conflict, only the aggregates
+   * that moved read their new events, and the command runs again, as `update` does. At most 100
+   * items (events, checks, idempotency record) and 4 MB: `TransactionTooLargeError` before sending.
+   *
+   * @example
+   * const { aggregates: [from, to] } = await accounts.updateMany(['a-1', 'a-2'], ([from, to]) => {
+   *   from.withdraw(5);
+   *   to.deposit(5);
+   * });
+   * @throws the same errors as `update`; InvalidInputError for an empty list or an id given twice.
+   */
+  async updateMany(
+    ids: readonly string[],
+    command: (aggregates: A[]) => void | Promise<void>,
+    options: UpdateOptions = {},
+  ): Promise<UpdateManyResult<A>> {
+    assertStreamIds(ids, 'ids');
+    assertFunction(command, 'command');
+    return this.#run(ids, command, options);
+  }
+
+  /**
+   * Brings an aggregate up to date after a conflict (or whenever it may be behind): drops its
+   * uncommitted events and reads only the events after its version, never the whole stream.
+   *
+   * @example
+   * try {
+   *   await accounts.save(account);
+   * } catch (error) {
+   *   if (!isConcurrencyError(error)) throw error;
+   *   await accounts.catchUp(account); // then decide again
+   * }
+   */
+  async catchUp(aggregate: A): Promise<A> {
+    if (typeof aggregate?.discardChanges !== 'function') {
+      throw new InvalidInputError('aggregate', 'expected an aggregate');
+    }
+    aggregate.discardChanges();
+    const stream = this.#streamOf(aggregate);
+    let eventId = stream.eventId;
+    const events = this.#context.store.read<EventOf<A>>(aggregate.id, { fromVersion: aggregate.version + 1 });
+    for await (const event of events) {
+      aggregate.loadFromHistory([event]);
+      eventId = event.eventId;
+    }
+    this.#loaded.set(aggregate, { ...stream, state: aggregate.state, version: aggregate.version, eventId });
+    return aggregate;
+  }
+
+  async #run(
+    ids: readonly string[],
+    command: AnyCommand<A>,
+    options: UpdateOptions,
+  ): Promise<UpdateManyResult<A>> {
     const { retries = this.#retries, metadata } = assertCommandOptions(options);
     if (options.mustExist !== undefined && typeof options.mustExist !== 'boolean') {
       throw new InvalidInputError('options.mustExist', 'expected a boolean');
     }
-    const mustExist = options.mustExist === true;
-    return withSpan(this.commandSpanName, { 'dynamo_es.stream_id': id }, () =>
-      this.#update(id, command, { retries, mustExist, ...(metadata === undefined ? {} : { metadata }) }),
-    );
+    const { idempotency } = options;
+    if (idempotency !== undefined && typeof idempotency?.command !== 'string') {
+      throw new InvalidInputError(
+        'options.idempotency.command',
+        'name the command (a function cannot be told from another), e.g. { key, command: "Deposit", payload }',
+      );
+    }
+    const outcome = await runCommand(this.#context, {
+      spanName: 'dynamo-es.update',
+      streamIds: ids,
+      kind: this.#kind,
+      retries,
+      mustExist: options.mustExist === true,
+      ...(metadata === undefined ? {} : { metadata }),
+      ...(idempotency === undefined ? {} : { idempotency: idempotencyKeyOf(idempotency, {}) }),
+      decide: async (streams) => {
+        const aggregates = streams.map((stream) => this.#hydrate(stream));
+        await command(aggregates);
+        const decisions = aggregates.map((aggregate) => ({
+          events: aggregate.uncommittedEvents,
+          state: aggregate.state,
+        }));
+        return { decisions, value: aggregates };
+      },
+    });
+    const aggregates = outcome.value ?? outcome.streams.map((stream) => this.#hydrate(stream));
+    outcome.streams.forEach((stream, index) => {
+      const aggregate = aggregates[index] as A;
+      if (outcome.value) aggregate.markCommitted(stream.version);
+      this.#loaded.set(aggregate, stream);
+    });
+    return {
+      aggregates,
+      events: outcome.streams.map((stream) => stream.events as StoredEvent<EventOf<A>>[]),
+      attempts: outcome.attempts,
+      replayed: outcome.replayed,
+    };
   }
 
-  async #update(
-    id: string,
-    command: (aggregate: A) => void | Promise<void>,
-    options: { retries: number; mustExist: boolean; metadata?: EventMetadata },
-  ): Promise<UpdateResult<A>> {
-    const { retries, metadata } = options;
-    const aggregate = options.mustExist ? await this.loadExisting(id) : await this.load(id);
-    const { result, attempts } = await runWithRetries({
-      streamId: id,
-      retries,
-      retryDelay: this.#retryDelay,
-      attempt: async () => {
-        await command(aggregate);
-        return this.save(aggregate, metadata === undefined ? {} : { metadata });
-      },
-      recover: () => catchUp(aggregate, this.#store),
-      observer: this.#observer,
-    });
-    return { aggregate, events: result, attempts };
+  /** An aggregate at a loaded stream's state and version. */
+  #hydrate(stream: LoadedStream<StateOf<A>>): A {
+    const aggregate = this.#create(stream.streamId);
+    if (stream.version > 0) aggregate.restoreSnapshot({ state: stream.state, version: stream.version });
+    this.#loaded.set(aggregate, stream);
+    return aggregate;
+  }
+
+  /** Where an aggregate stands, as the core needs it to save it (a new one: nothing known). */
+  #streamOf(aggregate: A): LoadedStream<StateOf<A>> {
+    const loaded = this.#loaded.get(aggregate);
+    const known = loaded?.version === aggregate.version ? loaded : undefined;
+    return {
+      streamId: aggregate.id,
+      state: aggregate.state,
+      version: aggregate.version,
+      eventId: known?.eventId,
+      snapshotVersion: loaded?.snapshotVersion ?? 0,
+      replaceSnapshot: loaded?.replaceSnapshot ?? false,
+      unverified: false,
+    };
   }
 
   #create(id: string): A {
@@ -269,35 +280,4 @@ export class AggregateRepository<A extends EventSourcedAggregate> {
     }
     return aggregate;
   }
-
-  async #snapshotIfDue(aggregate: A, last: StoredEvent): Promise<void> {
-    if (!this.#snapshots) return;
-    const { version, replace } = this.#snapshotStates.get(aggregate) ?? { version: 0, replace: false };
-    if (!replace && !this.#snapshots.isDue(version, aggregate.version)) return;
-    // Counted as taken even if the write fails: a broken snapshots table then costs one failed
-    // write every `every` events, not one per command.
-    this.#snapshotStates.set(aggregate, { version: aggregate.version, replace: false });
-    const snapshot = {
-      streamId: aggregate.id,
-      version: aggregate.version,
-      eventId: last.eventId,
-      state: aggregate.state,
-    };
-    await this.#snapshots.take(snapshot, replace);
-  }
-}
-
-/** An optional logger or metrics sink must have its methods; returns it (or undefined). */
-function assertHooks<T>(value: T | undefined, path: string, methods: readonly string[]): T | undefined {
-  if (value === undefined) return undefined;
-  for (const method of methods) {
-    if (typeof (value as Record<string, unknown> | null)?.[method] !== 'function') {
-      throw new InvalidInputError(path, `expected an object with ${methods.join(', ')} methods`);
-    }
-  }
-  return value;
-}
-
-function withMetadata(event: NewEvent, metadata: EventMetadata): NewEvent {
-  return { ...event, metadata: { ...metadata, ...event.metadata } };
 }

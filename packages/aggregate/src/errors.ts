@@ -17,6 +17,7 @@ export const AggregateErrorCode = {
   NotFound: 'DYNAMO_ES_AGGREGATE_NOT_FOUND',
   UnknownEventType: 'DYNAMO_ES_UNKNOWN_EVENT_TYPE',
   RetriesExhausted: 'DYNAMO_ES_RETRIES_EXHAUSTED',
+  IdempotencyKeyReused: 'DYNAMO_ES_IDEMPOTENCY_KEY_REUSED',
 } as const;
 export type AggregateErrorCode = (typeof AggregateErrorCode)[keyof typeof AggregateErrorCode];
 
@@ -111,6 +112,56 @@ export class RetriesExhaustedError extends AggregatePackageError {
   }
 }
 
+/**
+ * An idempotency key came back with a different command: another command name (`reason:
+ * 'command'`), other streams (`'streams'`), or other arguments (`'payload'`) than the command it
+ * was first used for. Nothing was decided or written. Reusing a key is a client bug: a new command
+ * needs a new key.
+ *
+ * @example
+ * try {
+ *   await accounts.update(id, (a) => a.deposit(5), { idempotency: { key: requestId, command: 'Deposit', payload: { amount: 5 } } });
+ * } catch (error) {
+ *   if (isIdempotencyKeyReusedError(error)) return { status: 422, code: 'REQUEST_ID_REUSED' };
+ * }
+ */
+export class IdempotencyKeyReusedError extends AggregatePackageError {
+  readonly key: string;
+  /** What differs from the command the key was first used for. */
+  readonly reason: 'command' | 'streams' | 'payload';
+  /** This command. */
+  readonly command: string;
+  readonly streamIds: readonly string[];
+  /** The command the key was first used for, and its streams. */
+  readonly recorded: { readonly command: string; readonly streamIds: readonly string[] };
+
+  constructor(details: {
+    key: string;
+    reason: 'command' | 'streams' | 'payload';
+    command: string;
+    streamIds: readonly string[];
+    recorded: { command: string; streamIds: readonly string[] };
+  }) {
+    const what = {
+      command: `command "${details.recorded.command}", not "${details.command}"`,
+      streams: `streams ${list(details.recorded.streamIds)}, not ${list(details.streamIds)}`,
+      payload: `"${details.recorded.command}" with other arguments`,
+    }[details.reason];
+    super(
+      AggregateErrorCode.IdempotencyKeyReused,
+      `Idempotency key "${details.key}" was already used for ${what}. Nothing was written; a new command needs a new key.`,
+    );
+    this.name = 'IdempotencyKeyReusedError';
+    this.key = details.key;
+    this.reason = details.reason;
+    this.command = details.command;
+    this.streamIds = details.streamIds;
+    this.recorded = details.recorded;
+  }
+}
+
+const list = (ids: readonly string[]) => ids.map((id) => `"${id}"`).join(', ');
+
 function hasCode(error: unknown, code: AggregateErrorCode): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }
@@ -150,3 +201,12 @@ export const isUnknownEventTypeError = (error: unknown): error is UnknownEventTy
  */
 export const isRetriesExhaustedError = (error: unknown): error is RetriesExhaustedError =>
   hasCode(error, AggregateErrorCode.RetriesExhausted);
+
+/**
+ * True for an {@link IdempotencyKeyReusedError}.
+ *
+ * @example
+ * if (isIdempotencyKeyReusedError(error)) return { status: 422 };
+ */
+export const isIdempotencyKeyReusedError = (error: unknown): error is IdempotencyKeyReusedError =>
+  hasCode(error, AggregateErrorCode.IdempotencyKeyReused);

@@ -7,6 +7,7 @@ import {
 import { isInvalidInputError } from '@dynamo-es/event-store';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertySeed } from '../../../test/support/property-seed.js';
 import {
   type AccountEvent,
   type AccountState,
@@ -152,6 +153,7 @@ describe('Aggregate', () => {
         expect(replayed.state).toEqual(live.state);
         expect(replayed.version).toBe(live.uncommittedEvents.length);
       }),
+      { seed: propertySeed('replay equals live') },
     );
   });
 });

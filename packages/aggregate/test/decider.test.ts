@@ -12,6 +12,7 @@ import {
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testClient, uniqueId } from '../../../test/support/dynamodb.js';
+import { propertySeed } from '../../../test/support/property-seed.js';
 import {
   type AccountCommand,
   AccountNotOpenError,
@@ -66,6 +67,7 @@ describe('bank account decider (specifications)', () => {
           expect(state.balance).toBeGreaterThanOrEqual(0);
         }
       }),
+      { seed: propertySeed('balance never negative') },
     );
   });
 });
@@ -200,13 +202,13 @@ describe('DeciderCommandHandler (DynamoDB Local)', () => {
     expect((await accounts.handle(id, { type: 'Deposit', amount: 0 })).state.balance).toBe(8);
   });
 
-  it('rejects a malformed decider or options', () => {
+  it('rejects a malformed decider or options', async () => {
     expect(
       () => new DeciderCommandHandler({ store, decider: { ...bankAccount, evolve: undefined } as never }),
     ).toThrow(/options\.decider\.evolve/);
     const handler = new DeciderCommandHandler({ store, decider: bankAccount });
-    return handler
-      .handle(uniqueId('account'), { type: 'OpenAccount', owner: 'x' }, { retries: -1 })
-      .catch((error: unknown) => expect(isInvalidInputError(error)).toBe(true));
+    await expect(
+      handler.handle(uniqueId('account'), { type: 'OpenAccount', owner: 'x' }, { retries: -1 }),
+    ).rejects.toSatisfy(isInvalidInputError);
   });
 });

@@ -17,6 +17,8 @@ export const EventStoreErrorCode = {
   Upcast: 'DYNAMO_ES_UPCAST',
   Transient: 'DYNAMO_ES_TRANSIENT',
   EventIdReused: 'DYNAMO_ES_EVENT_ID_REUSED',
+  IdempotencyKeyExists: 'DYNAMO_ES_IDEMPOTENCY_KEY_EXISTS',
+  CorruptIdempotencyRecord: 'DYNAMO_ES_CORRUPT_IDEMPOTENCY_RECORD',
 } as const;
 export type EventStoreErrorCode = (typeof EventStoreErrorCode)[keyof typeof EventStoreErrorCode];
 
@@ -41,9 +43,14 @@ export class ConcurrencyError extends EventStoreError {
   readonly expectedVersion: number | string;
   /** The stream holds at least this version (0: it does not exist); it may have moved on since. */
   readonly actualVersion: number;
+  /**
+   * Every stream of the append found not at its expected version, this one first: an `appendMany`
+   * tells all the streams that moved at once, so a caller catches up with each of them in one go.
+   */
+  readonly conflicts: readonly StreamConflict[];
 
   constructor(
-    details: { streamId: string; expectedVersion: number | string; actualVersion: number },
+    details: StreamConflict & { readonly others?: readonly StreamConflict[] },
     options?: { cause?: unknown },
   ) {
     super(
@@ -56,7 +63,26 @@ export class ConcurrencyError extends EventStoreError {
     this.streamId = details.streamId;
     this.expectedVersion = details.expectedVersion;
     this.actualVersion = details.actualVersion;
+    const self = {
+      streamId: this.streamId,
+      expectedVersion: this.expectedVersion,
+      actualVersion: this.actualVersion,
+    };
+    this.conflicts = [self, ...(details.others ?? [])];
   }
+}
+
+/**
+ * One stream found not at the version an append expected.
+ *
+ * @example
+ * for (const { streamId, actualVersion } of error.conflicts) console.log(streamId, actualVersion);
+ */
+export interface StreamConflict {
+  readonly streamId: string;
+  readonly expectedVersion: number | string;
+  /** The stream holds at least this version (0: it does not exist). */
+  readonly actualVersion: number;
 }
 
 function describeExpected(expected: number | string): string {

@@ -1,14 +1,17 @@
-import { randomFillSync } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { monotonicFactory } from 'ulid';
 import { Appender } from './append/appender.js';
 import { DEFAULT_COMPRESS_ABOVE } from './codec/body.js';
 import { InvalidInputError, isConcurrencyError } from './errors.js';
+import { assertIdempotencyKey, decodeIdempotencyItem } from './idempotency/record-item.js';
+import { buildGetIdempotencyRecord } from './idempotency/record-requests.js';
+import type { IdempotencyKey, IdempotencyRecord, IdempotencyTableOptions } from './idempotency/types.js';
 import { KnownVersions } from './known-versions.js';
 import { type Logger, silentLogger } from './observability/logger.js';
-import { type Metrics, noMetrics } from './observability/metrics.js';
-import { withSpan } from './observability/tracing.js';
-import { readEvents } from './reader.js';
+import { type Metrics, type MetricsSink, toMetrics } from './observability/metrics.js';
+import { type Tracer, withSpan } from './observability/tracing.js';
+import { readEvents, readPages } from './reader.js';
+import { assertAppends, assertStoreOptions, checkedTime, pooledRandom } from './store-checks.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -26,8 +29,6 @@ import {
   assertNewEvents,
   assertReadOptions,
   assertStreamId,
-  assertVersionNumber,
-  describeValue,
 } from './validation.js';
 
 export interface EventStoreOptions {
@@ -55,10 +56,39 @@ export interface EventStoreOptions {
    * transparently whatever the setting.
    */
   readonly compressAbove?: number | false;
-  /** Told about conflicts and retries (default: silent). `console` and Powertools Logger fit. */
+  /** Told about conflicts and retries (default: silent). `console` and Powertools' `Logger` fit. */
   readonly logger?: Logger;
-  /** Receives `EventsAppended`, `AppendConflicts` and `AppendRetries` (default: none). */
-  readonly metrics?: Metrics;
+  /**
+   * Receives `EventsAppended`, `AppendConflicts` and `AppendRetries` (default: none):
+   * `createEmbeddedMetrics`, Powertools' `Metrics`, or any {@link Metrics}.
+   */
+  readonly metrics?: MetricsSink;
+  /**
+   * Where the `dynamo-es.append` spans go: Powertools' `Tracer` (X-Ray) or an OpenTelemetry
+   * tracer. Default: `@opentelemetry/api`'s global tracer when that package is installed.
+   */
+  readonly tracer?: Tracer;
+  /**
+   * The table of idempotency records (see `createIdempotencyTable`), for keyed appends: a record
+   * per key, written in the same transaction as the events. Default: none (keyed appends refused).
+   */
+  readonly idempotency?: IdempotencyTableOptions;
+}
+
+/**
+ * Options of {@link EventStore.appendMany} (and, with `expectedVersion`, of `append`).
+ *
+ * @example
+ * await store.appendMany(appends, { idempotency: { key: requestId, command: 'Transfer', fingerprint } });
+ */
+export interface AppendManyOptions {
+  /**
+   * Records this key in the same transaction as the events (a transaction even for one event).
+   * When the key is already recorded by another append, nothing is written and the append throws
+   * `IdempotencyKeyExistsError` with that record; a retry of this very call after a lost answer
+   * finds its own record and returns `duplicate: true`.
+   */
+  readonly idempotency?: IdempotencyKey;
 }
 
 export interface ReadStreamOptions {
@@ -82,9 +112,13 @@ export class EventStore<E extends EventShape = EventShape> {
   readonly client: DynamoDBClient;
   readonly upcasters: UpcasterChain;
   readonly logger: Logger;
+  /** The metrics the store reports to, as a {@link Metrics} whatever the option was given as. */
   readonly metrics: Metrics;
+  readonly tracer: Tracer | undefined;
   readonly #known: KnownVersions;
   readonly #appender: Appender;
+  readonly #keys: IdempotencyTableOptions | undefined;
+  readonly #now: () => Date;
 
   constructor(options: EventStoreOptions) {
     assertClientAndTable(options);
@@ -93,14 +127,18 @@ export class EventStore<E extends EventShape = EventShape> {
     this.client = options.client;
     this.upcasters = new UpcasterChain(options.upcasters);
     this.logger = options.logger ?? silentLogger;
-    this.metrics = options.metrics ?? noMetrics;
+    this.metrics = toMetrics(options.metrics);
+    this.tracer = options.tracer;
     this.#known = new KnownVersions(options.knownStreams);
+    this.#keys = options.idempotency;
     const ulid = monotonicFactory(pooledRandom);
     const now = options.now ?? (() => new Date());
+    this.#now = () => checkedTime(now());
     const newEventId = options.newEventId;
     this.#appender = new Appender({
       client: options.client,
       tableName: options.tableName,
+      ...(options.idempotency ? { keys: options.idempotency } : {}),
       known: this.#known,
       upcasters: this.upcasters,
       // Seeded with the append's time, a ULID carries `recordedAt`, which the item then leaves out.
@@ -124,12 +162,13 @@ export class EventStore<E extends EventShape = EventShape> {
   async append<T extends E = E>(
     streamId: string,
     events: readonly NewEventOf<T>[],
-    options: AppendOptions,
+    options: AppendOptions & AppendManyOptions,
   ): Promise<AppendResult<T>> {
     assertStreamId(streamId);
     assertNewEvents(events);
     assertExpectedVersion(options?.expectedVersion, 'options.expectedVersion');
-    const [result] = await this.#write([{ streamId, events, expectedVersion: options.expectedVersion }]);
+    const key = this.#checkedKey(options.idempotency);
+    const [result] = await this.#write([{ streamId, events, expectedVersion: options.expectedVersion }], key);
     return result as AppendResult<T>;
   }
 
@@ -142,37 +181,64 @@ export class EventStore<E extends EventShape = EventShape> {
    *   { streamId: 'account-2', events: [deposited], expectedVersion: 9 },
    * ]);
    */
-  async appendMany<T extends E = E>(appends: readonly StreamAppend<T>[]): Promise<AppendResult<T>[]> {
-    if (!Array.isArray(appends) || appends.length === 0) {
-      throw new InvalidInputError(
-        'appends',
-        'expected a non-empty array of { streamId, events, expectedVersion }',
-      );
+  async appendMany<T extends E = E>(
+    appends: readonly StreamAppend<T>[],
+    options: AppendManyOptions = {},
+  ): Promise<AppendResult<T>[]> {
+    assertAppends(appends);
+    const key = this.#checkedKey(options?.idempotency);
+    if (key === undefined && appends.every((entry) => entry.events.length === 0)) {
+      throw new InvalidInputError('appends', 'holds no events: give at least one stream events to append');
     }
-    const seen = new Set<string>();
-    appends.forEach((entry, index) => {
-      if (typeof entry !== 'object' || entry === null) {
-        throw new InvalidInputError(`appends[${index}]`, 'expected { streamId, events, expectedVersion }');
-      }
-      assertStreamId(entry.streamId, `appends[${index}].streamId`);
-      assertNewEvents(entry.events, `appends[${index}].events`);
-      assertExpectedVersion(entry.expectedVersion, `appends[${index}].expectedVersion`);
-      if (seen.has(entry.streamId)) {
-        throw new InvalidInputError(
-          `appends[${index}].streamId`,
-          `"${entry.streamId}" appears twice; merge its events`,
-        );
-      }
-      seen.add(entry.streamId);
-    });
-    return (await this.#write(appends)) as AppendResult<T>[];
+    return (await this.#write(appends, key)) as AppendResult<T>[];
   }
 
-  async #write(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+  /**
+   * The record of an idempotency key, or `undefined` when no append recorded it (or its record
+   * expired): one strongly consistent `GetItem` on the idempotency table.
+   *
+   * @example
+   * const record = await store.idempotencyRecord('req-42');
+   * @throws InvalidInputError when the store has no idempotency table or the key is malformed.
+   * @throws CorruptIdempotencyRecordError when the item is not a record.
+   */
+  async idempotencyRecord(key: string): Promise<IdempotencyRecord | undefined> {
+    const table = this.#keyTable('key');
+    assertIdempotencyKey({ key, command: 'lookup', fingerprint: '' }, 'idempotency');
+    const output = await this.client.send(
+      new GetItemCommand(buildGetIdempotencyRecord(table.tableName, key)),
+    );
+    if (output.Item === undefined) return undefined;
+    const record = decodeIdempotencyItem(output.Item);
+    const expired = record.expiresAt !== undefined && Date.parse(record.expiresAt) < this.#now().getTime();
+    return expired ? undefined : record;
+  }
+
+  #checkedKey(key: IdempotencyKey | undefined): IdempotencyKey | undefined {
+    if (key === undefined) return undefined;
+    this.#keyTable('options.idempotency');
+    assertIdempotencyKey(key, 'options.idempotency');
+    return key;
+  }
+
+  #keyTable(path: string): IdempotencyTableOptions {
+    if (this.#keys === undefined) {
+      throw new InvalidInputError(
+        path,
+        'this store has no idempotency table: new EventStore({ ..., idempotency: { tableName } })',
+      );
+    }
+    return this.#keys;
+  }
+
+  async #write(appends: readonly StreamAppend[], key?: IdempotencyKey): Promise<AppendResult[]> {
     const streams = appends.map((entry) => entry.streamId).join(',');
     try {
-      const results = await withSpan('dynamo-es.append', { 'dynamo_es.streams': streams }, () =>
-        this.#appender.append(appends),
+      const results = await withSpan(
+        'dynamo-es.append',
+        { 'dynamo_es.streams': streams },
+        () => this.#appender.append(appends, key),
+        this.tracer,
       );
       const count = results.reduce((sum, result) => sum + result.events.length, 0);
       this.metrics.record('EventsAppended', count, 'Count');
@@ -210,14 +276,16 @@ export class EventStore<E extends EventShape = EventShape> {
     // Reading from the version before `fromVersion` proves where the stream is in the same
     // request, so loading after a snapshot needs no second query when nothing is new.
     const from = Math.max(1, fromVersion - 1);
-    const events: StoredEvent<T>[] = [];
+    let events: StoredEvent<T>[] = [];
     let version = 0;
-    for await (const event of readEvents(this.#readerConfig(), streamId, {
+    for await (const page of readPages(this.#readerConfig(), streamId, {
       fromVersion: from,
       ...(consistentRead === undefined ? {} : { consistentRead }),
     })) {
-      version = event.version;
-      if (event.version >= fromVersion) events.push(event as StoredEvent<T>);
+      if (page.length === 0) continue;
+      version = (page[page.length - 1] as StoredEvent).version;
+      const kept = (page[0] as StoredEvent).version < fromVersion ? page.slice(1) : page;
+      events = events.length === 0 ? (kept as StoredEvent<T>[]) : events.concat(kept as StoredEvent<T>[]);
     }
     if (version === 0 && from > 1) version = await this.#appender.headVersion(streamId);
     return { events, version, exists: version > 0 };
@@ -231,43 +299,5 @@ export class EventStore<E extends EventShape = EventShape> {
 
   #readerConfig() {
     return { client: this.client, tableName: this.tableName, known: this.#known, upcasters: this.upcasters };
-  }
-}
-
-// ulid's default source calls crypto.getRandomValues once per character: 16 calls (about 100 us)
-// per id. The same cryptographic randomness, drawn 4 KB at a time.
-const pool = Buffer.alloc(4096);
-let pooled = pool.length;
-function pooledRandom(): number {
-  if (pooled >= pool.length) {
-    randomFillSync(pool);
-    pooled = 0;
-  }
-  return (pool[pooled++] as number) / 256;
-}
-
-function checkedTime(time: unknown): Date {
-  // ULIDs hold 48 bits of milliseconds since 1970: later than that is not a clock, it is a bug.
-  if (!(time instanceof Date) || !(time.getTime() >= 0 && time.getTime() < 2 ** 48)) {
-    throw new InvalidInputError(
-      'now',
-      `expected the clock to return a valid Date after 1970, got ${describeValue(time)}`,
-    );
-  }
-  return time;
-}
-
-function assertStoreOptions(options: EventStoreOptions): void {
-  // Unbounded values here would mean an append retrying forever or a cache that never evicts.
-  if (options.maxAppendAttempts !== undefined)
-    assertVersionNumber(options.maxAppendAttempts, 'maxAppendAttempts', 1);
-  if (options.knownStreams !== undefined) assertVersionNumber(options.knownStreams, 'knownStreams', 1);
-  const { compressAbove } = options;
-  if (compressAbove !== undefined && compressAbove !== false)
-    assertVersionNumber(compressAbove, 'compressAbove', 0);
-  for (const name of ['newEventId', 'now'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') {
-      throw new InvalidInputError(name, `expected a function, got ${describeValue(options[name])}`);
-    }
   }
 }

@@ -33,21 +33,66 @@ export {
   isTransientError,
   isUnsupportedValueError,
   isUpcastError,
+  type StreamConflict,
   TransactionTooLargeError,
   TransientError,
   UnsupportedValueError,
   UpcastError,
 } from './errors.js';
-export { EventStore, type EventStoreOptions, type ReadStreamOptions } from './event-store.js';
-export { type Logger, silentLogger } from './observability/logger.js';
+export {
+  type AppendManyOptions,
+  EventStore,
+  type EventStoreOptions,
+  type ReadStreamOptions,
+} from './event-store.js';
+export {
+  assertIdempotencyKey,
+  CorruptIdempotencyRecordError,
+  createIdempotencyTable,
+  decodeIdempotencyItem,
+  encodeIdempotencyItem,
+  IdempotencyAttribute,
+  type IdempotencyKey,
+  IdempotencyKeyExistsError,
+  type IdempotencyRecord,
+  type IdempotencyTableOptions,
+  type IdempotentStream,
+  idempotencyTableDefinition,
+  isCorruptIdempotencyRecordError,
+  isIdempotencyKeyExistsError,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+} from './idempotency/index.js';
 export {
   createEmbeddedMetrics,
+  type EmbeddedMetrics,
   type EmbeddedMetricsOptions,
+} from './observability/embedded-metrics.js';
+export { type HandlerInstruments, instrumentHandler } from './observability/instrument-handler.js';
+export {
+  createJsonLogger,
+  type JsonLogger,
+  type JsonLoggerOptions,
+  type LambdaContextLike,
+  type LogLevel,
+} from './observability/json-logger.js';
+export { type Logger, silentLogger } from './observability/logger.js';
+export {
+  flushMetrics,
   type Metrics,
+  type MetricsSink,
   type MetricUnit,
   noMetrics,
+  type PowertoolsMetricsLike,
+  toMetrics,
 } from './observability/metrics.js';
-export { withSpan } from './observability/tracing.js';
+export {
+  type OpenTelemetrySpanLike,
+  type OpenTelemetryTracerLike,
+  type PowertoolsTracerLike,
+  type Tracer,
+  withSpan,
+  type XRaySubsegmentLike,
+} from './observability/tracing.js';
 export { buildEventQuery, type EventQuery } from './requests/query-events.js';
 export {
   CorruptSnapshotError,

@@ -9,6 +9,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { decodeTime, monotonicFactory, ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
+import { propertySeed } from '../../../test/support/property-seed.js';
 import { isCanonicalUlid, ulidFromBytes, ulidTime, ulidToBytes } from '../src/codec/event-id.js';
 import {
   DEFAULT_COMPRESS_ABOVE,
@@ -487,7 +488,7 @@ describe('values: exact round trip', () => {
           expectSameEvent(decodeEventItem(image ? asStreamImage(item) : item), event);
         },
       ),
-      { numRuns: 300 },
+      { seed: propertySeed('codec #1'), numRuns: 300 },
     );
   });
 
@@ -551,7 +552,7 @@ describe('values: rejected before anything is sent, naming the path', () => {
       fc.property(withOneUnsupported('data'), ({ value, path }) => {
         expectUnsupportedAt(() => encodeEventItem(storedEvent({ data: value })), path);
       }),
-      { numRuns: 300 },
+      { seed: propertySeed('codec #2'), numRuns: 300 },
     );
   });
 
@@ -560,7 +561,7 @@ describe('values: rejected before anything is sent, naming the path', () => {
       fc.property(withOneUnsupported('metadata', true), ({ value, path }) => {
         expectUnsupportedAt(() => encodeEventItem(storedEvent({ metadata: value as never })), path);
       }),
-      { numRuns: 200 },
+      { seed: propertySeed('codec #3'), numRuns: 200 },
     );
   });
 
@@ -667,7 +668,7 @@ describe('item sizes', () => {
           expect(size).toBeLessThanOrEqual(MAX_ITEM_BYTES);
         },
       ),
-      { numRuns: 200 },
+      { seed: propertySeed('codec #4'), numRuns: 200 },
     );
   });
 
@@ -714,7 +715,7 @@ describe('nesting', () => {
         const event = storedEvent({ data, metadata: { inner } });
         expectSameEvent(roundTrip(event), event);
       }),
-      { numRuns: 100 },
+      { seed: propertySeed('codec #5'), numRuns: 100 },
     );
   });
 
@@ -1008,7 +1009,7 @@ describe('foreign items', () => {
         // What was read is a storable event: writing it again reads back the same.
         expectSameEvent(roundTrip(event), event);
       }),
-      { numRuns: 300 },
+      { seed: propertySeed('codec #6'), numRuns: 300 },
     );
   });
 });
@@ -1026,7 +1027,7 @@ describe('ULID event ids', () => {
         expect(ulidToBytes(id)).toEqual(bytes);
         expect(ulidTime(id)).toBe(decodeTime(id));
       }),
-      { numRuns: 300 },
+      { seed: propertySeed('codec #7'), numRuns: 300 },
     );
   });
 
@@ -1043,7 +1044,7 @@ describe('ULID event ids', () => {
           expect(ulidTime(ulid(time))).toBe(time);
         }
       }),
-      { numRuns: 200 },
+      { seed: propertySeed('codec #8'), numRuns: 200 },
     );
     const id = ulid();
     expect(ulidFromBytes(ulidToBytes(id))).toBe(id);
@@ -1058,7 +1059,7 @@ describe('ULID event ids', () => {
         expect(item.b?.S).toBe('{"d":{"amount":5}}');
         expectSameEvent(decodeEventItem(item), event);
       }),
-      { numRuns: 100 },
+      { seed: propertySeed('codec #9'), numRuns: 100 },
     );
   });
 
@@ -1122,7 +1123,7 @@ describe('snapshot items', () => {
           expectSameSnapshot(decodeSnapshotItem(image ? asStreamImage(item) : item), s);
         },
       ),
-      { numRuns: 300 },
+      { seed: propertySeed('codec #10'), numRuns: 300 },
     );
   });
 
@@ -1148,7 +1149,7 @@ describe('snapshot items', () => {
       fc.property(withOneUnsupported('state'), ({ value, path }) => {
         expectUnsupportedAt(() => encodeSnapshotItem(snapshot({ state: value })), path);
       }),
-      { numRuns: 200 },
+      { seed: propertySeed('codec #11'), numRuns: 200 },
     );
     expectUnsupportedAt(() => encodeSnapshotItem(snapshot({ state: { x: new Date() } })), 'state.x');
     expectUnsupportedAt(() => encodeSnapshotItem(snapshot({ state: { x: new Uint8Array(1) } })), 'state.x');

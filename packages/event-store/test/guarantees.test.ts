@@ -134,8 +134,9 @@ describe('transient transaction cancellations', () => {
     });
     const retries: number[] = [];
     const store = table.newStore({ logger: { ...console, info: () => retries.push(1), debug: () => {} } });
-    const result = await store.append(streamId, [event('A'), event('B')], { expectedVersion: 'any' });
-    faults.remove();
+    const result = await store
+      .append(streamId, [event('A'), event('B')], { expectedVersion: 'any' })
+      .finally(() => faults.remove());
     expect(faults.total()).toBe(3);
     expect(retries).toHaveLength(3);
     expect(result).toMatchObject({ version: 3, duplicate: false });
@@ -153,8 +154,8 @@ describe('transient transaction cancellations', () => {
     const error = await table
       .newStore({ maxAppendAttempts: 3 })
       .append(streamId, [event('A'), event('B')], { expectedVersion: 1 })
-      .catch((caught: unknown) => caught);
-    faults.remove();
+      .catch((caught: unknown) => caught)
+      .finally(() => faults.remove());
     expect(isTransientError(error)).toBe(true);
     expect(faults.counts()).toEqual({ 'transaction-conflict': 3 });
     expect(await table.rawVersions(streamId)).toEqual([1]);

@@ -15,6 +15,7 @@ import fc from 'fast-check';
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { uniqueId } from '../../../test/support/dynamodb.js';
+import { propertySeed } from '../../../test/support/property-seed.js';
 import { countRequests } from '../../../test/support/request-counter.js';
 import {
   decodeEventItem,
@@ -135,10 +136,13 @@ const asStreamImage = (item: Record<string, AttributeValue>): EventItem =>
     ]),
   ) as unknown as EventItem;
 
-/** Same JSON text: same values, same key order, own "__proto__" keys included. */
+/**
+ * Same JSON text: same values, same key order, own "__proto__" keys included; `-0` is expected
+ * back as `0` (documented: stored as JSON stores it, which `fc.jsonValue()` generates at times).
+ */
 const expectSameJson = (actual: unknown, expected: unknown) => {
   expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
-  expect(actual).toEqual(expected);
+  expect(actual).toEqual(expected === undefined ? undefined : JSON.parse(JSON.stringify(expected)));
 };
 
 function expectStored(stored: StoredEvent | undefined, sent: NewEvent, streamId: string): void {
@@ -324,7 +328,7 @@ describe('the 400 KB item limit', () => {
           expectStored(decodeEventItem(await rawEvent(streamId, VERSION_OF_16_DIGITS)), exact, streamId);
         },
       ),
-      { numRuns: 20 },
+      { seed: propertySeed('limits #1'), numRuns: 20 },
     );
   });
 });
@@ -359,7 +363,7 @@ describe('native documents: sizes', () => {
           expect(await getDocument(p)).toEqual({ list: list.map(zero), first: zero(samples[0] as number) });
         },
       ),
-      { numRuns: 30 },
+      { seed: propertySeed('limits #2'), numRuns: 30 },
     );
   });
 
@@ -568,7 +572,8 @@ describe('round trips through DynamoDB Local', () => {
         { maxDepth: 4, depthIdentifier: 'node' },
         fc.oneof(
           fc.string({ unit: 'binary' }),
-          fc.double({ noNaN: true, noDefaultInfinity: true }),
+          // -0 is stored as 0, as JSON does (documented): the property is about every other number.
+          fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => (Object.is(n, -0) ? 0 : n)),
           fc.boolean(),
           fc.constant(null),
         ),
@@ -595,7 +600,7 @@ describe('round trips through DynamoDB Local', () => {
         const { events } = await store.readStream(streamId);
         expectStored(events[0], event, streamId);
       }),
-      { numRuns: 25 },
+      { seed: propertySeed('limits #3'), numRuns: 25 },
     );
   });
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { injectFaults } from '../../../test/reliability/support/faults.js';
+import { propertySeed } from '../../../test/support/property-seed.js';
 import {
   type AppendResult,
   type ConcurrencyError,
@@ -202,7 +203,7 @@ describe('model-based: the store agrees with an in-memory model', () => {
         for (const cmd of commands) await model.run(cmd);
         await model.verify();
       }),
-      { numRuns: 40 },
+      { seed: propertySeed('model #1'), numRuns: 40 },
     );
   });
 });

@@ -7,6 +7,7 @@ import {
 } from '@dynamo-es/event-store';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertySeed } from '../../../test/support/property-seed.js';
 import { decodeSnapshotItem, encodeSnapshotItem } from '../src/snapshots/snapshot-item.js';
 import { buildGetSnapshot, buildPutSnapshot } from '../src/snapshots/snapshot-requests.js';
 
@@ -43,6 +44,7 @@ describe('snapshot items (offline)', () => {
       fc.property(plainData, (state) => {
         expect(decodeSnapshotItem(encodeSnapshotItem(snapshot(state)).item)).toEqual(snapshot(state));
       }),
+      { seed: propertySeed('snapshot items round-trip') },
     );
   });
 

@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertySeed } from '../../../test/support/property-seed.js';
 import {
   decodeValue,
   encodeValue,
@@ -328,7 +329,7 @@ describe('native codec: exact round trip', () => {
       fc.property(document, (doc) => {
         expectExact(roundTrip(doc), doc);
       }),
-      { numRuns: 300 },
+      { seed: propertySeed('value-codec #1'), numRuns: 300 },
     );
   });
 
@@ -413,7 +414,7 @@ describe('native codec: exact round trip', () => {
           }
         },
       ),
-      { numRuns: 300 },
+      { seed: propertySeed('value-codec #2'), numRuns: 300 },
     );
   });
 });
@@ -424,7 +425,7 @@ describe('native codec: rejected with the path of the value', () => {
       fc.property(withOneUnsupported, ({ value, path }) => {
         expectUnsupportedAt(value, path);
       }),
-      { numRuns: 300 },
+      { seed: propertySeed('value-codec #3'), numRuns: 300 },
     );
   });
 
@@ -456,7 +457,7 @@ describe('native codec: nesting', () => {
       fc.property(nestedTo(MAX_NESTING_DEPTH), (doc) => {
         expectExact(roundTrip(doc), doc);
       }),
-      { numRuns: 100 },
+      { seed: propertySeed('value-codec #4'), numRuns: 100 },
     );
   });
 
@@ -479,7 +480,7 @@ describe('native codec: sizes', () => {
         const { value, size } = encodeValue(doc, 'doc');
         expect(size).toBeGreaterThanOrEqual(itemBytes({ d: value }) - 1);
       }),
-      { numRuns: 300 },
+      { seed: propertySeed('value-codec #5'), numRuns: 300 },
     );
   });
 
@@ -489,7 +490,7 @@ describe('native codec: sizes', () => {
         expect(encodeValue(n, 'doc').size).toBeGreaterThanOrEqual(dynamoNumberBytes(n));
         expect(encodeValue([n], 'doc').size).toBeGreaterThanOrEqual(dynamoNumberBytes(n) + 4);
       }),
-      { numRuns: 300 },
+      { seed: propertySeed('value-codec #6'), numRuns: 300 },
     );
   });
 

@@ -35,6 +35,8 @@ export interface ReadModelContext<D = unknown> {
 
 /**
  * A handler of one event type. It must be deterministic: replays and rebuilds call it again.
+ * What it returns (or its promise resolves to) is ignored, so `(event, ctx) => ctx.update(...)`
+ * fits; the changes are applied after the handler's promise settles.
  *
  * @example
  * const onDeposit: ProjectionHandler<MoneyDeposited, Account> = (event, ctx) => ctx.delete(event.streamId);
@@ -42,7 +44,7 @@ export interface ReadModelContext<D = unknown> {
 export type ProjectionHandler<E extends EventShape, D> = (
   event: StoredEvent<E>,
   ctx: ReadModelContext<D>,
-) => void | Promise<void>;
+) => unknown;
 
 /**
  * Handlers keyed by event type; types without a handler are skipped by the projection.
@@ -157,7 +159,7 @@ export function defineProjection<E extends EventShape, D = unknown>(
     onPoisonEvent = 'park-stream',
     streamDocument,
   } = validate(definition);
-  const table = new Map<string, (event: StoredEvent, ctx: ReadModelContext) => void | Promise<void>>(
+  const table = new Map<string, (event: StoredEvent, ctx: ReadModelContext) => unknown>(
     Object.entries(handlers as unknown as Record<string, never>).filter(
       ([, handler]) => handler !== undefined,
     ),

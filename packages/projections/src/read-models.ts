@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Logger, Metrics } from '@dynamo-es/event-store';
+import type { Logger, MetricsSink } from '@dynamo-es/event-store';
 import type { DeadLetter } from './codec/dead-letter-codec.js';
 import { listDeadLetters } from './dead-letters/dead-letter-list.js';
 import { type ReplayResult, replayDeadLetters } from './dead-letters/replay.js';
@@ -46,9 +46,9 @@ export interface ReadModelsOptions {
   /**
    * `EventsProjected`, `DuplicatesSkipped`, `GapsFilled`, `DeadLettered`, `DeadLettersReplayed`,
    * `BatchFailures` (Count) and `ProjectionLag` (Milliseconds), dimension `projection`. Default:
-   * the event store's metrics.
+   * the event store's metrics. Powertools' `Metrics` is taken as it is.
    */
-  readonly metrics?: Metrics;
+  readonly metrics?: MetricsSink;
   readonly now?: () => Date;
 }
 

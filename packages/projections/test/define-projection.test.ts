@@ -45,6 +45,36 @@ describe('defineProjection (offline)', () => {
     expectTypeOf<ProjectionStreamHandler>().toExtend<DynamoDBStreamHandler>();
   });
 
+  it('takes a handler that returns ctx.update(...) as it is, and waits for it', async () => {
+    const projection = defineProjection<BankEvent, AccountDoc>({
+      name: 'returning',
+      handlers: {
+        AccountOpened: (opened, ctx) =>
+          ctx.put(opened.streamId, { owner: opened.data.owner, balance: 0, versions: [] }),
+        MoneyDeposited: (deposited, ctx) =>
+          ctx.update(
+            deposited.streamId,
+            (account) => account && { ...account, balance: account.balance + deposited.data.amount },
+          ),
+      },
+    });
+    const at = (version: number, body: BankEvent) =>
+      ({
+        streamId: 'r/1',
+        version,
+        eventId: `r${version}`,
+        metadata: {},
+        recordedAt: '',
+        schemaVersion: 1,
+        ...body,
+      }) as StoredEvent<BankEvent>;
+    const documents = await projectInMemory(projection, [
+      at(1, { type: 'AccountOpened', data: { owner: 'Ada' } }),
+      at(2, { type: 'MoneyDeposited', data: { amount: 7 } }),
+    ]);
+    expect(documents.get('r/1')).toEqual({ owner: 'Ada', balance: 7, versions: [] });
+  });
+
   it('rejects bad names, versions and handlers', () => {
     expect(() => defineProjection({ name: 'a#b', handlers: {} })).toThrow(
       expect.toSatisfy(isInvalidProjectionError),

@@ -3,6 +3,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestClient, testClient, uniqueId } from '../../../test/support/dynamodb.js';
+import { propertySeed } from '../../../test/support/property-seed.js';
 import { projectInMemory } from '../src/index.js';
 import {
   accountKey,
@@ -158,14 +159,14 @@ async function runScenario(scenario: Scenario): Promise<void> {
 describe('exactly-once under Lambda delivery (property)', () => {
   afterAll(() => client.destroy);
 
-  // PROPERTY_RUNS=500 for a longer soak; PROPERTY_SEED to replay a failure.
+  // PROPERTY_RUNS=500 for a longer soak; DYNAMO_ES_SEED to replay a failure.
   const numRuns = Number(process.env.PROPERTY_RUNS ?? 50);
   it(
     'every read model equals the fold of the stored events, whatever the delivery order, duplicates and faults',
     async () => {
       await fc.assert(fc.asyncProperty(scenarioArb, runScenario), {
         numRuns,
-        ...(process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED) } : {}),
+        seed: propertySeed('exactly-once under Lambda delivery'),
       });
     },
     Math.max(120_000, numRuns * 5_000),

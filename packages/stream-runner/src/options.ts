@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { type Logger, type Metrics, noMetrics, silentLogger } from '@dynamo-es/event-store';
+import { type Logger, type Metrics, type MetricsSink, silentLogger, toMetrics } from '@dynamo-es/event-store';
 import type { DynamoDBStreamHandler } from 'aws-lambda';
 import type { CheckpointStore } from './checkpoint-store.js';
 import { InvalidRunnerOptionsError } from './errors.js';
@@ -27,7 +27,7 @@ export interface StreamRunnerOptions {
   readonly client: DynamoDBClient;
   /** The table whose stream is read (its `LatestStreamArn` when `start()` runs). */
   readonly tableName: string;
-  /** Any Lambda handler for DynamoDB Streams, e.g. one made by `createStreamHandler`. */
+  /** Any Lambda handler for DynamoDB Streams, e.g. `readModels.streamHandler(...)` of `@dynamo-es/projections`. */
   readonly handler: DynamoDBStreamHandler;
   /** Default: a client built from `client`'s region, credentials and endpoint, destroyed on `stop()`. */
   readonly streamsClient?: DynamoDBStreamsClient;
@@ -64,8 +64,11 @@ export interface StreamRunnerOptions {
    * silent. A logger that throws never stops the runner.
    */
   readonly logger?: Logger;
-  /** `RecordsDelivered`, `BatchRetries`, `RecordsSentToOnFailure` (Count). Default: none. */
-  readonly metrics?: Metrics;
+  /**
+   * `RecordsDelivered`, `BatchRetries`, `RecordsSentToOnFailure` (Count). Default: none.
+   * Powertools' `Metrics` is taken as it is.
+   */
+  readonly metrics?: MetricsSink;
   /** `context.functionName` given to the handler (default `'dynamo-es-stream-runner'`). */
   readonly functionName?: string;
   /** Nominal budget behind `context.getRemainingTimeInMillis()`; never enforced (default 900,000). */
@@ -74,9 +77,12 @@ export interface StreamRunnerOptions {
 
 /** Options with every default filled in. */
 export type ResolvedRunnerOptions = Required<
-  Omit<StreamRunnerOptions, 'streamsClient' | 'checkpointStore' | 'logger'>
+  Omit<StreamRunnerOptions, 'streamsClient' | 'checkpointStore' | 'logger' | 'metrics'>
 > &
-  Pick<StreamRunnerOptions, 'streamsClient' | 'checkpointStore'> & { readonly logger: Logger };
+  Pick<StreamRunnerOptions, 'streamsClient' | 'checkpointStore'> & {
+    readonly logger: Logger;
+    readonly metrics: Metrics;
+  };
 
 const DEFAULTS = {
   batchSize: 100,
@@ -146,9 +152,9 @@ export function resolveRunnerOptions(options: StreamRunnerOptions): ResolvedRunn
     ...DEFAULTS,
     onFailure: logFailedBatch,
     onError: logRunnerError,
-    metrics: noMetrics,
     ...defined,
     logger: options.logger ?? silentLogger,
+    metrics: toMetrics(options.metrics),
   } as ResolvedRunnerOptions;
   for (const option of Object.keys(INTEGER_RANGES)) {
     assertInRange(option, (resolved as unknown as Record<string, unknown>)[option]);

@@ -55,6 +55,8 @@ export class ShardReader {
   /** Last acknowledged sequence number: where a new iterator starts after. */
   #position: string | undefined;
   #iterator: string | undefined;
+  /** A `TrimmedDataAccessException` from `GetRecords` was answered by taking a new iterator. */
+  #retookIterator = false;
   #fromTrimHorizon = false;
   /** The operation in progress, for error reports. */
   operation = 'CheckpointStore.get';
@@ -95,6 +97,7 @@ export class ShardReader {
         new GetRecordsCommand({ ShardIterator: this.#iterator, Limit: this.#env.batchSize }),
       );
       const records = (page.Records ?? []).map((record) => toLambdaRecord(record, this.#env.streamArn));
+      this.#retookIterator = false;
       return { kind: 'page', records, next: page.NextShardIterator ?? undefined, startedEpoch };
     } catch (error) {
       return this.#recover(error);
@@ -108,6 +111,14 @@ export class ShardReader {
         this.#iterator = undefined;
         return { kind: 'again' };
       case 'TrimmedDataAccessException':
+        // An iterator can report trimmed data although every record after the checkpoint is there
+        // (DynamoDB Local does under load). Take a new one from the checkpoint first: only a
+        // checkpoint that itself points into trimmed data (GetShardIterator says so) lost records.
+        if (!this.#retookIterator && this.#iteratorType() !== 'LATEST') {
+          this.#retookIterator = true;
+          this.#iterator = undefined;
+          return { kind: 'again' };
+        }
         this.#trimmed(error);
         return { kind: 'again' };
       case 'ResourceNotFoundException':

@@ -1,6 +1,7 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertySeed } from '../../../test/support/property-seed.js';
 import { type BatchOutcome, batchOutcome } from '../src/batch-outcome.js';
 import {
   type DeliveryPort,
@@ -184,7 +185,7 @@ describe('deliverBatch', () => {
           for (const letter of run.deadLetters) expect(letter.attempts).toBe(maxRetries + 1);
         },
       ),
-      { numRuns: 300 },
+      { seed: propertySeed('deliverBatch under scripted answers'), numRuns: 300 },
     );
   });
 });

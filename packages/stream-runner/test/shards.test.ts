@@ -158,6 +158,8 @@ class FakeStreams {
         NextShardIterator: JSON.stringify({ ...iterator, empties: iterator.empties - 1 }),
       };
     }
+    // Records trimmed after the iterator was taken: as DynamoDB does, GetRecords refuses it.
+    if (iterator.index < shard.trimmedBefore) throw awsError('TrimmedDataAccessException');
     const records = shard.records.slice(iterator.index, iterator.index + limit);
     const index = iterator.index + records.length;
     const ended = shard.closed && index >= shard.records.length;
@@ -294,6 +296,60 @@ describe('StreamRunner shard handling (fake DynamoDB Streams)', () => {
     expect(delivered).toEqual(['r4', 'r5']);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toSatisfy(isRecordsTrimmedError);
+    expect(errors[0]).toMatchObject({ shardId: 's', afterSequenceNumber: '000000000000000000001' });
+  });
+
+  it('takes a new iterator, reporting nothing, when GetRecords says trimmed but every record is there', async () => {
+    const streams = new FakeStreams();
+    const shard = streams.addShard('s', { keys: ['r1', 'r2', 'r3', 'r4', 'r5'] });
+    const checkpointStore = new InMemoryCheckpointStore();
+    await checkpointStore.put(
+      { streamArn: STREAM_ARN, shardId: 's' },
+      shard.records[0]!.dynamodb!.SequenceNumber!,
+    );
+    // What DynamoDB Local answers under load for an iterator whose records are all there.
+    streams.fail('GetRecords', awsError('TrimmedDataAccessException'));
+    const errors: unknown[] = [];
+    const { runner, delivered, started } = start(streams, {
+      checkpointStore,
+      onError: (error) => errors.push(error),
+    });
+    await started;
+    await runner.waitForCaughtUp({ timeoutMs: 5_000 });
+
+    expect(delivered).toEqual(['r2', 'r3', 'r4', 'r5']);
+    expect(errors).toEqual([]);
+    expect(streams.callsOf('GetShardIterator').map((call) => call.input.ShardIteratorType)).toEqual([
+      'AFTER_SEQUENCE_NUMBER',
+      'AFTER_SEQUENCE_NUMBER',
+    ]);
+  });
+
+  it('reports records trimmed after its iterator was taken, once the checkpoint proves them gone', async () => {
+    const streams = new FakeStreams();
+    const shard = streams.addShard('s', { keys: ['r1', 'r2', 'r3', 'r4', 'r5'] });
+    const checkpointStore = new InMemoryCheckpointStore();
+    await checkpointStore.put(
+      { streamArn: STREAM_ARN, shardId: 's' },
+      shard.records[0]!.dynamodb!.SequenceNumber!,
+    );
+    const send = streams.send;
+    streams.send = async (command: object) => {
+      const output = await send(command);
+      // The trim happens between taking the iterator and reading with it.
+      if (command instanceof GetShardIteratorCommand) shard.trimmedBefore = 3;
+      return output;
+    };
+    const errors: unknown[] = [];
+    const { runner, delivered, started } = start(streams, {
+      checkpointStore,
+      onError: (error) => errors.push(error),
+    });
+    await started;
+    await runner.waitForCaughtUp({ timeoutMs: 5_000 });
+
+    expect(delivered).toEqual(['r4', 'r5']);
+    expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ shardId: 's', afterSequenceNumber: '000000000000000000001' });
   });
 

@@ -59,6 +59,12 @@ export interface FaultOptions {
   readonly where?: 'inside-sdk-retries' | 'outside-sdk-retries';
   /** Fault at most this many requests in all (default unbounded). */
   readonly limit?: number;
+  /**
+   * Fault the first attempt of the first this many requests (of `commands`) whatever the draw, and
+   * let their retries through (default 0): a client that sends few requests meets faults under every
+   * seed, and a forced fault never uses up a request's attempts.
+   */
+  readonly first?: number;
 }
 
 /** What {@link injectFaults} returns. */
@@ -103,11 +109,25 @@ export function injectFaults(client: unknown, options: FaultOptions): FaultInjec
     (commands === undefined || commands.has(command)) &&
     (options.limit === undefined || total < options.limit) &&
     random() < options.rate;
-  const middleware =
-    (next: (args: Args) => Promise<unknown>, context: { commandName?: string }) => async (args: Args) => {
+  let forced = 0;
+  /** Whether this request is one of the `first`, whose first attempt fails whatever the draw. */
+  const forcedFirst = (command: string) => {
+    if (paused || forced >= (options.first ?? 0) || commands?.has(command) === false) return false;
+    forced++;
+    return true;
+  };
+  // The stack calls this once per send(), and what it returns once per attempt.
+  const middleware = (next: (args: Args) => Promise<unknown>, context: { commandName?: string }) => {
+    let attempts = 0;
+    let forcedThisSend = false;
+    return async (args: Args) => {
       const command = context.commandName ?? 'UnknownCommand';
       requests[command] = (requests[command] ?? 0) + 1;
-      const kind = eligible(command) ? applicableKind(options.kinds, command, random) : undefined;
+      // The retries of a forced fault go through: it never uses up a request's attempts.
+      if (forcedThisSend) return next(args);
+      forcedThisSend = ++attempts === 1 && forcedFirst(command);
+      const kind =
+        forcedThisSend || eligible(command) ? applicableKind(options.kinds, command, random) : undefined;
       if (kind === undefined) return next(args);
       counts[kind] = (counts[kind] ?? 0) + 1;
       total++;
@@ -118,6 +138,7 @@ export function injectFaults(client: unknown, options: FaultOptions): FaultInjec
         $metadata: {},
       });
     };
+  };
   const step =
     options.where === 'outside-sdk-retries'
       ? { step: 'initialize', name, priority: 'high' }

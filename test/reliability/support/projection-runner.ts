@@ -44,7 +44,7 @@ export interface LedgerRunner {
 }
 
 /**
- * Starts a `StreamRunner` on the events table's stream with `createStreamHandler` for the ledger
+ * Starts a `StreamRunner` on the events table's stream with `ReadModels.streamHandler` for the ledger
  * projection: the same path a deployment takes, minus Lambda. Fast polling for tests.
  */
 export async function startLedgerRunner(options: LedgerRunnerOptions): Promise<LedgerRunner> {

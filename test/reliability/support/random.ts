@@ -1,6 +1,6 @@
 /**
  * A small seeded PRNG (mulberry32): every random choice of a reliability scenario comes from one,
- * so a failing run is replayed by its seed (printed by the test, overridable with `RELIABILITY_SEED`).
+ * so a failing run is replayed by its seed (from `propertySeed()`: printed, `DYNAMO_ES_SEED` replays it).
  *
  * @example
  * const next = seededRandom(42);
@@ -25,12 +25,6 @@ export function pick<T>(random: () => number, items: readonly T[]): T {
 /** An integer from `min` to `max`, both included. */
 export function between(random: () => number, min: number, max: number): number {
   return min + Math.floor(random() * (max - min + 1));
-}
-
-/** The seed of a scenario: `RELIABILITY_SEED` when set (to replay a failure), else `fallback`. */
-export function scenarioSeed(fallback: number): number {
-  const fromEnv = Number(process.env.RELIABILITY_SEED);
-  return Number.isSafeInteger(fromEnv) ? fromEnv : fallback;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

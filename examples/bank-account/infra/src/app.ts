@@ -4,7 +4,8 @@ import { BankAccountStack } from './bank-account-stack.js';
 /**
  * The CDK app: `npx cdk deploy` runs this file (see cdk.json). Context values, passed with `-c`:
  * - `stackName` (default `DynamoEsBankAccount`): deploy several copies side by side;
- * - `removalPolicy=destroy`: let `cdk destroy` delete the events table too (default: retained).
+ * - `removalPolicy=destroy`: let `cdk destroy` delete the events table too (default: retained, with
+ *   deletion protection on).
  */
 const app = new App();
 const stackName = String(app.node.tryGetContext('stackName') ?? 'DynamoEsBankAccount');

@@ -1,26 +1,28 @@
 import { fileURLToPath } from 'node:url';
-import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { eventTableDefinition, snapshotTableDefinition } from '@dynamo-es/event-store';
-import { readModelTableDefinition } from '@dynamo-es/projections';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  DynamoEsFunction,
+  type EventSourceSettings,
+  EventStoreTable,
+  StreamProjection,
+} from '@dynamo-es/cdk';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { BankHttpApi } from './bank-http-api.js';
-import { InvalidTableDefinitionError } from './errors.js';
 import { HandlerEnvironment } from './handler-environment.js';
-import { handlerFunction } from './handler-function.js';
-import { httpHandlerStatements, projectionHandlerStatements } from './permissions.js';
-import { ProjectionFeed, type ProjectionFeedSettings } from './projection-feed.js';
-import { tableFromDefinition } from './table-from-definition.js';
 
 const lambdaSource = (file: string) => fileURLToPath(new URL(`../../src/lambda/${file}`, import.meta.url));
 
-/** The tables, as the dynamo-es packages define them. Override only to test the stack. */
-export interface BankAccountTableDefinitions {
-  readonly events: CreateTableCommandInput;
-  readonly snapshots: CreateTableCommandInput;
-  readonly readModels: CreateTableCommandInput;
-}
+/** The monorepo's lock file: esbuild runs from its folder, where every workspace package resolves. */
+const LOCK_FILE = fileURLToPath(new URL('../../../../package-lock.json', import.meta.url));
+
+/**
+ * Bundles the dynamo-es packages from their TypeScript sources (their `@dynamo-es/source` export
+ * condition), so `cdk deploy` needs no `npm run build` first. An app using the published packages
+ * leaves this out.
+ */
+const FROM_SOURCES: BundlingOptions = { esbuildArgs: { '--conditions': '@dynamo-es/source' } };
 
 export interface BankAccountStackProps extends StackProps {
   /** HTTP API handler (exports `handler`). Default: `examples/bank-account/src/lambda/http-api.ts`. */
@@ -28,23 +30,21 @@ export interface BankAccountStackProps extends StackProps {
   /** Projection handler (exports `handler`). Default: `examples/bank-account/src/lambda/projections.ts`. */
   readonly projectionHandlerEntry?: string;
   /**
-   * Removal policy of the events table, the system of record. Default: `RETAIN`, so deleting the
-   * stack never deletes the events. Snapshots and read models are derived from the events and
-   * always go with the stack.
+   * What deleting the stack does to the events table, the system of record. Default: `RETAIN`,
+   * with deletion protection on. `DESTROY` also turns deletion protection off (throwaway stacks,
+   * such as `npm run smoke:aws`). Snapshots and read models always go with the stack.
    */
   readonly removalPolicy?: RemovalPolicy;
-  /** Default: `eventTableDefinition`, `snapshotTableDefinition` and `readModelTableDefinition`. */
-  readonly tableDefinitions?: Partial<BankAccountTableDefinitions>;
-  /** Event source mapping tuning; see {@link ProjectionFeedSettings} for the defaults. */
-  readonly projectionFeed?: ProjectionFeedSettings;
+  /** Event source mapping tuning; see `EventSourceSettings` of `@dynamo-es/cdk` for the defaults. */
+  readonly projectionFeed?: EventSourceSettings;
   /** HTTP API stage throttling. Default: 50 requests/s, bursts of 100. */
   readonly apiThrottle?: ThrottleSettings;
 }
 
 /**
- * The bank-account example on AWS: the events, snapshots and read-model tables, the HTTP API
- * handler behind an API Gateway HTTP API, and the projection handler fed by the events table's
- * stream, each function allowed exactly the DynamoDB actions it performs.
+ * The bank-account example on AWS, from the constructs of `@dynamo-es/cdk`: the events table
+ * (with snapshots), the projections fed by its stream, and the HTTP API handler, each function
+ * allowed exactly the actions it sends. What is left here is the bank's own wiring.
  *
  * @example
  * new BankAccountStack(new App(), 'DynamoEsBankAccount', { removalPolicy: RemovalPolicy.DESTROY });
@@ -52,60 +52,40 @@ export interface BankAccountStackProps extends StackProps {
 export class BankAccountStack extends Stack {
   constructor(scope: Construct, id: string, props: BankAccountStackProps = {}) {
     super(scope, id, props);
-    const definitions = {
-      events: eventTableDefinition('events'),
-      snapshots: snapshotTableDefinition('snapshots'),
-      readModels: readModelTableDefinition('read-models'),
-      ...props.tableDefinitions,
-    };
-    const events = tableFromDefinition(this, 'EventsTable', definitions.events, {
+    const throwaway = props.removalPolicy === RemovalPolicy.DESTROY;
+    const events = new EventStoreTable(this, 'Events', {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-      pointInTimeRecovery: true,
+      deletionProtection: !throwaway,
+      snapshots: true,
+      idempotency: true,
     });
-    const derived = { removalPolicy: RemovalPolicy.DESTROY };
-    const snapshots = tableFromDefinition(this, 'SnapshotsTable', definitions.snapshots, derived);
-    const readModels = tableFromDefinition(this, 'ReadModelTable', definitions.readModels, derived);
-    if (events.tableStreamArn === undefined) {
-      throw new InvalidTableDefinitionError('EventsTable', 'has no stream, so projections could not be fed');
-    }
+    const projections = new StreamProjection(this, 'Projections', {
+      eventStore: events,
+      handler: {
+        entry: props.projectionHandlerEntry ?? lambdaSource('projections.ts'),
+        description: 'dynamo-es bank: projects the events stream into the read models',
+        depsLockFilePath: LOCK_FILE,
+        bundling: FROM_SOURCES,
+      },
+      ...props.projectionFeed,
+    });
 
-    const httpHandler = handlerFunction(this, 'HttpApiHandler', {
+    const httpHandler = new DynamoEsFunction(this, 'HttpApiHandler', {
       entry: props.httpHandlerEntry ?? lambdaSource('http-api.ts'),
       description: 'dynamo-es bank: commands and queries of the HTTP API',
-      timeout: Duration.seconds(10),
+      depsLockFilePath: LOCK_FILE,
+      bundling: FROM_SOURCES,
       environment: {
-        [HandlerEnvironment.EventsTable]: events.tableName,
-        [HandlerEnvironment.SnapshotsTable]: snapshots.tableName,
-        [HandlerEnvironment.ReadModelTable]: readModels.tableName,
+        [HandlerEnvironment.EventsTable]: events.table.tableName,
+        [HandlerEnvironment.SnapshotsTable]: events.snapshotTable!.tableName,
+        [HandlerEnvironment.IdempotencyTable]: events.idempotencyTable!.tableName,
+        [HandlerEnvironment.ReadModelTable]: projections.readModelTable.tableName,
       },
     });
-    const projectionHandler = handlerFunction(this, 'ProjectionHandler', {
-      entry: props.projectionHandlerEntry ?? lambdaSource('projections.ts'),
-      description: 'dynamo-es bank: projects the events stream into the read models',
-      timeout: Duration.seconds(60),
-      environment: {
-        [HandlerEnvironment.EventsTable]: events.tableName,
-        [HandlerEnvironment.ReadModelTable]: readModels.tableName,
-      },
-    });
-
-    const feed = new ProjectionFeed(this, 'ProjectionFeed', {
-      ...props.projectionFeed,
-      handler: projectionHandler,
-      eventsStreamArn: events.tableStreamArn,
-    });
-    const targets = {
-      eventsTableArn: events.tableArn,
-      eventsStreamArn: events.tableStreamArn,
-      snapshotsTableArn: snapshots.tableArn,
-      readModelTableArn: readModels.tableArn,
-      deadLetterQueueArn: feed.deadLetterQueue.queueArn,
-    };
-    for (const statement of httpHandlerStatements(targets)) httpHandler.addToRolePolicy(statement);
-    for (const statement of projectionHandlerStatements(targets))
-      projectionHandler.addToRolePolicy(statement);
-    // The mapping validates its permissions when it is created: it must wait for the policy.
-    feed.mapping.node.addDependency(projectionHandler.role ?? projectionHandler);
+    events.grantAppend(httpHandler);
+    events.grantSnapshots(httpHandler);
+    events.grantIdempotency(httpHandler);
+    projections.grantReadModelRead(httpHandler);
 
     const api = new BankHttpApi(this, 'Api', {
       handler: httpHandler,
@@ -113,9 +93,11 @@ export class BankAccountStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the bank HTTP API' });
-    new CfnOutput(this, 'EventsTableName', { value: events.tableName });
-    new CfnOutput(this, 'SnapshotsTableName', { value: snapshots.tableName });
-    new CfnOutput(this, 'ReadModelTableName', { value: readModels.tableName });
-    new CfnOutput(this, 'DeadLetterQueueUrl', { value: feed.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'EventsTableName', { value: events.table.tableName });
+    new CfnOutput(this, 'SnapshotsTableName', { value: events.snapshotTable!.tableName });
+    new CfnOutput(this, 'IdempotencyTableName', { value: events.idempotencyTable!.tableName });
+    new CfnOutput(this, 'ReadModelTableName', { value: projections.readModelTable.tableName });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: projections.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'ProjectionFunctionName', { value: projections.function.functionName });
   }
 }

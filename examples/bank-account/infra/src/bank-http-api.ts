@@ -1,6 +1,9 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigateway from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 /** Every route of the bank's HTTP API; one Lambda function serves them all. */
@@ -14,6 +17,22 @@ export const BANK_ROUTES = [
   { method: apigateway.HttpMethod.GET, path: '/accounts/{id}/statement' },
 ] as const;
 
+/** One JSON object per request ($context variables of HTTP APIs). */
+const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  path: '$context.path',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+};
+
 export interface BankHttpApiProps {
   readonly handler: lambda.IFunction;
   /** Steady-state requests per second the stage accepts, and the burst above it. */
@@ -22,7 +41,9 @@ export interface BankHttpApiProps {
 
 /**
  * An API Gateway HTTP API (payload format 2.0) whose routes all go to the HTTP handler, on an
- * auto-deployed `$default` stage with throttling, so a leaked URL cannot run up an unbounded bill.
+ * auto-deployed `$default` stage with throttling, so a leaked URL cannot run up an unbounded bill,
+ * and access logging (one JSON line per request, with API Gateway's request id, status, latency
+ * and the integration's error) to a log group of its own.
  *
  * @example
  * const api = new BankHttpApi(this, 'Api', { handler, throttle: { rateLimit: 50, burstLimit: 100 } });
@@ -30,6 +51,7 @@ export interface BankHttpApiProps {
  */
 export class BankHttpApi extends Construct {
   readonly api: apigateway.HttpApi;
+  readonly accessLogs: logs.LogGroup;
   /** Base URL of the API, ending in `/`. */
   readonly url: string;
 
@@ -39,10 +61,18 @@ export class BankHttpApi extends Construct {
       description: 'dynamo-es bank-account example',
       createDefaultStage: false,
     });
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: logs.RetentionDays.TWO_WEEKS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     const stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
       throttle: props.throttle,
+      accessLogSettings: {
+        destination: new apigateway.LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
     });
     this.url = stage.url;
     const integration = new HttpLambdaIntegration('Handler', props.handler);

@@ -9,5 +9,6 @@
 export const HandlerEnvironment = {
   EventsTable: 'EVENTS_TABLE_NAME',
   SnapshotsTable: 'SNAPSHOTS_TABLE_NAME',
+  IdempotencyTable: 'IDEMPOTENCY_TABLE_NAME',
   ReadModelTable: 'READ_MODEL_TABLE_NAME',
 } as const;

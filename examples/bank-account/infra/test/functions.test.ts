@@ -4,6 +4,10 @@ import { arnOf, type CfnResource, resourceNamed, synthesize } from './synthesize
 const template = synthesize();
 const logicalId = (type: string, id: string) => resourceNamed(template, type, id)[0];
 const tableId = (id: string) => logicalId('AWS::DynamoDB::Table', id);
+const EVENTS = 'EventsTable';
+const SNAPSHOTS = 'EventsSnapshotTable';
+const IDEMPOTENCY = 'EventsIdempotencyTable';
+const READ_MODELS = 'ProjectionsReadModelTable';
 const fn = (id: string) => resourceNamed(template, 'AWS::Lambda::Function', id);
 
 interface Statement {
@@ -31,6 +35,7 @@ function statementsOf(functionId: string) {
 }
 
 const allow = (actions: string[], resources: unknown[]) => ({ effect: 'Allow', actions, resources });
+const XRAY = allow(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], ['*']);
 const logsOf = (functionId: string) =>
   allow(
     ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -38,30 +43,39 @@ const logsOf = (functionId: string) =>
   );
 
 describe('Lambda functions', () => {
-  it.each(['HttpApiHandler', 'ProjectionHandler'])('%s runs Node.js 22 on ARM64, with source maps', (id) => {
-    const properties = fn(id)[1].Properties;
-    expect(properties.Runtime).toBe('nodejs22.x');
-    expect(properties.Architectures).toEqual(['arm64']);
-    expect(properties.Handler).toBe('index.handler');
-    expect(properties.Environment).toMatchObject({ Variables: { NODE_OPTIONS: '--enable-source-maps' } });
-  });
+  it.each(['HttpApiHandler', 'ProjectionsHandler'])(
+    '%s runs Node.js 22 on ARM64, with source maps, JSON logs and X-Ray',
+    (id) => {
+      const properties = fn(id)[1].Properties;
+      expect(properties.Runtime).toBe('nodejs22.x');
+      expect(properties.Architectures).toEqual(['arm64']);
+      expect(properties.Handler).toBe('index.handler');
+      expect(properties.Environment).toMatchObject({ Variables: { NODE_OPTIONS: '--enable-source-maps' } });
+      expect(properties.LoggingConfig).toEqual({
+        LogFormat: 'JSON',
+        LogGroup: { Ref: logicalId('AWS::Logs::LogGroup', `${id}Logs`) },
+      });
+      expect(properties.TracingConfig).toEqual({ Mode: 'Active' });
+    },
+  );
 
-  it('tells the HTTP handler the names of all three tables', () => {
+  it('tells the HTTP handler the names of all four tables', () => {
     expect(fn('HttpApiHandler')[1].Properties.Environment).toEqual({
       Variables: {
-        EVENTS_TABLE_NAME: { Ref: tableId('EventsTable') },
-        SNAPSHOTS_TABLE_NAME: { Ref: tableId('SnapshotsTable') },
-        READ_MODEL_TABLE_NAME: { Ref: tableId('ReadModelTable') },
+        EVENTS_TABLE_NAME: { Ref: tableId(EVENTS) },
+        SNAPSHOTS_TABLE_NAME: { Ref: tableId(SNAPSHOTS) },
+        IDEMPOTENCY_TABLE_NAME: { Ref: tableId(IDEMPOTENCY) },
+        READ_MODEL_TABLE_NAME: { Ref: tableId(READ_MODELS) },
         NODE_OPTIONS: '--enable-source-maps',
       },
     });
   });
 
   it('tells the projection handler the names of the events and read-model tables', () => {
-    expect(fn('ProjectionHandler')[1].Properties.Environment).toEqual({
+    expect(fn('ProjectionsHandler')[1].Properties.Environment).toEqual({
       Variables: {
-        EVENTS_TABLE_NAME: { Ref: tableId('EventsTable') },
-        READ_MODEL_TABLE_NAME: { Ref: tableId('ReadModelTable') },
+        EVENTS_TABLE_NAME: { Ref: tableId(EVENTS) },
+        READ_MODEL_TABLE_NAME: { Ref: tableId(READ_MODELS) },
         NODE_OPTIONS: '--enable-source-maps',
       },
     });
@@ -69,22 +83,23 @@ describe('Lambda functions', () => {
 });
 
 describe('IAM', () => {
-  it('lets the HTTP handler append, load, snapshot and read read models, and nothing else', () => {
+  it('lets the HTTP handler append, load, snapshot and get read models, and nothing else', () => {
     expect(statementsOf('HttpApiHandler')).toEqual([
+      XRAY,
       logsOf('HttpApiHandler'),
-      allow(
-        ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
-        [arnOf(tableId('EventsTable'))],
-      ),
-      allow(['dynamodb:GetItem', 'dynamodb:PutItem'], [arnOf(tableId('SnapshotsTable'))]),
-      allow(['dynamodb:GetItem', 'dynamodb:Query'], [arnOf(tableId('ReadModelTable'))]),
+      allow(['dynamodb:PutItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'], [arnOf(tableId(EVENTS))]),
+      allow(['dynamodb:GetItem', 'dynamodb:PutItem'], [arnOf(tableId(SNAPSHOTS))]),
+      allow(['dynamodb:GetItem', 'dynamodb:PutItem'], [arnOf(tableId(IDEMPOTENCY))]),
+      // GetItem only: the queries never Query the read-model table.
+      allow(['dynamodb:GetItem'], [arnOf(tableId(READ_MODELS))]),
     ]);
   });
 
   it('lets the projection handler write read models, fill gaps, read the stream and dead-letter', () => {
-    const events = tableId('EventsTable');
-    expect(statementsOf('ProjectionHandler')).toEqual([
-      logsOf('ProjectionHandler'),
+    const events = tableId(EVENTS);
+    expect(statementsOf('ProjectionsHandler')).toEqual([
+      XRAY,
+      logsOf('ProjectionsHandler'),
       allow(
         [
           'dynamodb:GetItem',
@@ -95,7 +110,7 @@ describe('IAM', () => {
           'dynamodb:ConditionCheckItem',
           'dynamodb:Query',
         ],
-        [arnOf(tableId('ReadModelTable'))],
+        [arnOf(tableId(READ_MODELS))],
       ),
       allow(['dynamodb:Query'], [arnOf(events)]),
       allow(
@@ -107,7 +122,7 @@ describe('IAM', () => {
         ],
         [{ 'Fn::GetAtt': [events, 'StreamArn'] }],
       ),
-      allow(['sqs:SendMessage'], [arnOf(logicalId('AWS::SQS::Queue', 'ProjectionFeedDeadLetterQueue'))]),
+      allow(['sqs:SendMessage'], [arnOf(logicalId('AWS::SQS::Queue', 'ProjectionsDeadLetterQueue'))]),
     ]);
   });
 
@@ -121,7 +136,14 @@ describe('IAM', () => {
     expect(Object.keys(template.findResources('AWS::IAM::Policy'))).toHaveLength(2);
   });
 
-  it('grants nothing on every resource', () => {
-    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('"Resource":"*"');
+  it('grants nothing on every resource but X-Ray, whose actions have no resources', () => {
+    for (const policy of Object.values(
+      template.findResources('AWS::IAM::Policy') as Record<string, CfnResource>,
+    )) {
+      const statements = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+      for (const statement of statements.filter((candidate) => candidate.Resource === '*')) {
+        expect([statement.Action].flat().every((action) => action.startsWith('xray:'))).toBe(true);
+      }
+    }
   });
 });

@@ -45,6 +45,14 @@ describe('HTTP API', () => {
     });
   });
 
+  it('logs every request as one JSON line to a log group of its own', () => {
+    const logGroupId = resourceNamed(template, 'AWS::Logs::LogGroup', 'ApiAccessLogs')[0];
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]?.Properties;
+    expect(stage?.AccessLogSettings.DestinationArn).toEqual(arnOf(logGroupId));
+    const format = JSON.parse(stage?.AccessLogSettings.Format);
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+  });
+
   it('outputs the API URL', () => {
     expect(template.toJSON().Outputs.ApiUrl.Value['Fn::Join'][1]).toContain('.execute-api.');
   });

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { arnOf, resourceNamed, synthesize } from './synthesize.js';
 
 const template = synthesize();
-const [queueId, queue] = resourceNamed(template, 'AWS::SQS::Queue', 'ProjectionFeedDeadLetterQueue');
-const mapping = resourceNamed(template, 'AWS::Lambda::EventSourceMapping', 'ProjectionFeedEventsStream')[1];
+const [queueId, queue] = resourceNamed(template, 'AWS::SQS::Queue', 'ProjectionsDeadLetterQueue');
+const mapping = resourceNamed(template, 'AWS::Lambda::EventSourceMapping', 'ProjectionsEventsStream')[1];
 const eventsTableId = resourceNamed(template, 'AWS::DynamoDB::Table', 'EventsTable')[0];
-const projectionFunctionId = resourceNamed(template, 'AWS::Lambda::Function', 'ProjectionHandler')[0];
+const projectionFunctionId = resourceNamed(template, 'AWS::Lambda::Function', 'ProjectionsHandler')[0];
 
 describe('event source mapping from the events stream to the projection handler', () => {
   it('reads the events table stream from its oldest record into the projection handler', () => {
@@ -34,7 +34,7 @@ describe('event source mapping from the events stream to the projection handler'
     const tunedMapping = resourceNamed(
       tuned,
       'AWS::Lambda::EventSourceMapping',
-      'ProjectionFeedEventsStream',
+      'ProjectionsEventsStream',
     )[1];
     expect(tunedMapping.Properties.ParallelizationFactor).toBe(5);
   });
@@ -47,7 +47,7 @@ describe('event source mapping from the events stream to the projection handler'
   });
 
   it('is created only after the projection role may read the stream', () => {
-    const policyId = resourceNamed(template, 'AWS::IAM::Policy', 'ProjectionHandlerRoleDefaultPolicy')[0];
+    const policyId = resourceNamed(template, 'AWS::IAM::Policy', 'ProjectionsHandlerRoleDefaultPolicy')[0];
     expect(mapping.DependsOn).toContain(policyId);
   });
 });
@@ -58,6 +58,11 @@ describe('dead-letter queue', () => {
       MessageRetentionPeriod: 14 * 24 * 60 * 60,
       SqsManagedSseEnabled: true,
     });
+  });
+
+  it('refuses plain HTTP', () => {
+    const policy = resourceNamed(template, 'AWS::SQS::QueuePolicy', 'ProjectionsDeadLetterQueuePolicy')[1];
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
   });
 
   it('raises an alarm as soon as one failure record waits in it', () => {

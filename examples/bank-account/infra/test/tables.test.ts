@@ -1,5 +1,9 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { eventTableDefinition, snapshotTableDefinition } from '@dynamo-es/event-store';
+import {
+  eventTableDefinition,
+  idempotencyTableDefinition,
+  snapshotTableDefinition,
+} from '@dynamo-es/event-store';
 import { readModelTableDefinition } from '@dynamo-es/projections';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
@@ -42,14 +46,16 @@ describe('events table', () => {
     expect(events.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
   });
 
-  it('is retained when the stack is deleted, unless told otherwise', () => {
+  it('is retained and deletion-protected, unless told otherwise', () => {
     expect(events.DeletionPolicy).toBe('Retain');
+    expect(events.Properties.DeletionProtectionEnabled).toBe(true);
     const destroyable = resourceNamed(
       synthesize({ removalPolicy: RemovalPolicy.DESTROY }),
       'AWS::DynamoDB::Table',
       'EventsTable',
     )[1];
     expect(destroyable.DeletionPolicy).toBe('Delete');
+    expect(destroyable.Properties.DeletionProtectionEnabled).toBe(false);
   });
 
   it('lets CloudFormation name it, so stacks can coexist', () => {
@@ -58,7 +64,7 @@ describe('events table', () => {
 });
 
 describe('snapshots table', () => {
-  const snapshots = table('SnapshotsTable');
+  const snapshots = table('EventsSnapshotTable');
 
   it('has the key schema of snapshotTableDefinition', () => {
     expectSameSchema(snapshots, snapshotTableDefinition('snapshots'));
@@ -73,8 +79,24 @@ describe('snapshots table', () => {
   });
 });
 
+describe('idempotency table', () => {
+  const idempotency = table('EventsIdempotencyTable');
+
+  it('has the key schema of idempotencyTableDefinition and no stream', () => {
+    expectSameSchema(idempotency, idempotencyTableDefinition('idempotency'));
+    expect(idempotency.Properties.StreamSpecification).toBeUndefined();
+  });
+
+  it('is retained with the events: which requests were applied cannot be rebuilt from them', () => {
+    expect(idempotency.DeletionPolicy).toBe('Retain');
+    expect(idempotency.Properties.PointInTimeRecoverySpecification).toEqual({
+      PointInTimeRecoveryEnabled: true,
+    });
+  });
+});
+
 describe('read-model table', () => {
-  const readModels = table('ReadModelTable');
+  const readModels = table('ProjectionsReadModelTable');
 
   it('has the key schema and indexes of readModelTableDefinition', () => {
     expectSameSchema(readModels, readModelTableDefinition('read-models'));

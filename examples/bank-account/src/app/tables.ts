@@ -1,13 +1,15 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createEventTable, createSnapshotTable } from '@dynamo-es/event-store';
+import { createEventTable, createIdempotencyTable, createSnapshotTable } from '@dynamo-es/event-store';
 import { createReadModelTable } from '@dynamo-es/projections';
 
-/** The bank's three tables. */
+/** The bank's four tables. */
 export interface BankTables {
   /** The event store (with a stream of `NEW_IMAGE`s that feeds the projections). */
   readonly events: string;
   /** One snapshot of each account's state. */
   readonly snapshots: string;
+  /** One record per request id, written with the events of its command (idempotency). */
+  readonly idempotency: string;
   /** Read-model documents, projection checkpoints and dead letters. */
   readonly readModels: string;
 }
@@ -16,6 +18,7 @@ export interface BankTables {
 export const bankTableNames = (prefix: string): BankTables => ({
   events: `${prefix}-events`,
   snapshots: `${prefix}-snapshots`,
+  idempotency: `${prefix}-idempotency`,
   readModels: `${prefix}-read-models`,
 });
 
@@ -27,6 +30,7 @@ export async function createBankTables(client: DynamoDBClient, tables: BankTable
   await Promise.all([
     createEventTable(client, { tableName: tables.events }),
     createSnapshotTable(client, { tableName: tables.snapshots }),
+    createIdempotencyTable(client, { tableName: tables.idempotency }),
     createReadModelTable(client, { tableName: tables.readModels }),
   ]);
 }

@@ -1,28 +1,26 @@
 import {
   AggregateRepository,
-  DEFAULT_RETRIES,
   DeciderCommandHandler,
-  defaultRetryDelay,
   type SnapshotOptions,
+  type StateCache,
 } from '@dynamo-es/aggregate';
-import { type EventStore, isConcurrencyError } from '@dynamo-es/event-store';
-import { BankErrorCode } from '../domain/errors.js';
-import type { AccountEvent, AccountState } from '../domain/events.js';
+import type { EventStore } from '@dynamo-es/event-store';
+import { type AccountEvent, type AccountState, BankAccount } from '../domain/bank-account.js';
+import { type CloseAccount, closeAccountDecider } from '../domain/close-account.js';
+import { SameAccountTransferError } from '../domain/errors.js';
 import { assertAccountId, newAccountId } from './account-id.js';
-import { type CloseRequest, closeRequestDecider } from './close-request.js';
-import type { MoveMoney, OpenAccount } from './commands.js';
-import { assertSameRequest, findPriorEvent, wasAppliedBefore } from './idempotency.js';
+import type { MoveMoney, OpenAccount, TransferMoney } from './commands.js';
 import { type AccountOutcome, accountOutcome, type TransferOutcome } from './outcome.js';
-import { type CommandContext, type CommandDescription, commandMetadata } from './request.js';
-import { TrackedAccount } from './tracked-account.js';
-import { type TransferMoney, transferMoney } from './transfer.js';
+import { type CommandContext, commandOptions } from './request.js';
 
 /** Options of a {@link Bank}. */
 export interface BankOptions {
-  /** The event store of the account streams. Keep one instance per process. */
+  /** The event store of the account streams, with an idempotency table. Keep one per process. */
   readonly store: EventStore;
   /** Snapshots of account states (default: none). */
   readonly snapshots?: SnapshotOptions<AccountState>;
+  /** Account states kept in memory between commands (default: none). */
+  readonly stateCache?: StateCache;
   /** Retries of a command that lost a race for its account(s) (default 10). */
   readonly retries?: number;
   /** Milliseconds before retry number `retry` (default: jittered exponential backoff). */
@@ -30,13 +28,13 @@ export interface BankOptions {
 }
 
 /**
- * The bank's application service: each method is one command, run against the aggregate (or, for
- * closing, the decider) loaded from the event store, stored with optimistic concurrency and
- * retried on conflict. No HTTP here, and no AWS SDK: the entry points adapt requests to these calls.
+ * The bank's application service: each method is one command, run by `@dynamo-es/aggregate`
+ * against the `BankAccount` aggregate (or, for closing, the decider) loaded from the event store,
+ * stored with optimistic concurrency and retried on conflict. No HTTP here, and no AWS SDK.
  *
- * Every command takes a {@link CommandContext}: a `requestId` makes it idempotent (a retry answers
- * with `replayed: true` and writes nothing), and its ids go into every event's metadata
- * (`correlationId`, `causationId`, `requestId`).
+ * Every command takes a {@link CommandContext}: a `requestId` makes it idempotent bank-wide (a
+ * retry answers with `replayed: true` and writes nothing; the same id for anything else is
+ * refused), and its ids go into every event's metadata.
  *
  * @example
  * const bank = new Bank({ store });
@@ -44,74 +42,76 @@ export interface BankOptions {
  * await bank.transfer({ from: accountId, to: other, amount: 2_50, currency: 'EUR' }, { requestId: 'r-1' });
  */
 export class Bank {
-  readonly #store: EventStore;
-  readonly #accounts: AggregateRepository<TrackedAccount>;
-  readonly #closer: DeciderCommandHandler<AccountState, CloseRequest, AccountEvent>;
-  readonly #retries: number;
-  readonly #retryDelay: (retry: number) => number;
+  readonly #accounts: AggregateRepository<BankAccount>;
+  readonly #closer: DeciderCommandHandler<AccountState, CloseAccount, AccountEvent>;
 
   constructor(options: BankOptions) {
-    const { store, snapshots, retries = DEFAULT_RETRIES, retryDelay = defaultRetryDelay } = options;
-    this.#store = store;
-    this.#retries = retries;
-    this.#retryDelay = retryDelay;
-    const shared = { store, retries, retryDelay, ...(snapshots ? { snapshots } : {}) };
-    this.#accounts = new AggregateRepository({ ...shared, factory: (id) => new TrackedAccount(id) });
+    this.#accounts = new AggregateRepository({ ...options, factory: (id) => new BankAccount(id) });
     // The decider folds the same events into the same state, so it shares the snapshots.
-    this.#closer = new DeciderCommandHandler({ ...shared, decider: closeRequestDecider });
+    const { stateCache: _, ...shared } = options;
+    this.#closer = new DeciderCommandHandler({ ...shared, decider: closeAccountDecider });
   }
 
-  /**
-   * Opens an account, with an optional first deposit (both events in one atomic append). A new
-   * account's stream must not exist yet, so nothing is read: the events are decided on an empty
-   * account and appended with expected version `'no-stream'`. Only when the stream exists (a
-   * retried request, or a taken id) does the command load the account and go the usual way.
-   */
+  /** Opens an account, with an optional first deposit (both events in one atomic append). */
   async open(command: OpenAccount, context: CommandContext = {}): Promise<AccountOutcome> {
     const accountId = command.accountId ?? newAccountId(context.requestId);
     assertAccountId(accountId);
     const { owner, currency, initialDeposit } = command;
-    const description = {
-      name: 'OpenAccount',
-      arguments: [accountId, owner, currency, initialDeposit ?? null],
-    };
-    const decide = (account: TrackedAccount) =>
-      account.open({ owner, currency, ...(initialDeposit === undefined ? {} : { initialDeposit }) });
-    const account = new TrackedAccount(accountId);
-    account.stampEventIds(context.requestId);
-    decide(account);
-    const metadata = commandMetadata(description, context);
-    try {
-      const events = account.uncommittedEvents.map((event) => ({ ...event, metadata }));
-      const result = await this.#store.append(accountId, events, { expectedVersion: 'no-stream' });
-      account.markCommitted(result.version);
-      return accountOutcome(account, { attempts: 1, replayed: wasAppliedBefore(result.events[0], metadata) });
-    } catch (error) {
-      if (!isConcurrencyError(error)) throw error;
-      return this.#execute(accountId, description, context, decide);
-    }
+    const options = commandOptions('OpenAccount', { owner, currency, initialDeposit }, context);
+    const { aggregate, attempts, replayed } = await this.#accounts.update(
+      accountId,
+      (account) =>
+        account.open({ owner, currency, ...(initialDeposit === undefined ? {} : { initialDeposit }) }),
+      options,
+    );
+    return accountOutcome(aggregate, { attempts, replayed });
   }
 
   /** Deposits money. */
   deposit(command: MoveMoney, context: CommandContext = {}): Promise<AccountOutcome> {
-    const { accountId, amount, currency } = command;
-    return this.#execute(
-      accountId,
-      { name: 'DepositMoney', arguments: [accountId, amount, currency ?? null] },
-      context,
-      (account) => account.deposit(amount, currency),
+    return this.#move('DepositMoney', command, context, (account) =>
+      account.deposit(command.amount, command.currency),
     );
   }
 
   /** Withdraws money; never more than the balance. */
   withdraw(command: MoveMoney, context: CommandContext = {}): Promise<AccountOutcome> {
-    const { accountId, amount, currency } = command;
-    return this.#execute(
-      accountId,
-      { name: 'WithdrawMoney', arguments: [accountId, amount, currency ?? null] },
-      context,
-      (account) => account.withdraw(amount, currency),
+    return this.#move('WithdrawMoney', command, context, (account) =>
+      account.withdraw(command.amount, command.currency),
     );
+  }
+
+  /**
+   * Moves money between two accounts of one currency: both halves are stored in one atomic
+   * transaction or neither (`updateMany`); on a conflict, only the account that moved reads what
+   * it missed and both decide again.
+   */
+  async transfer(command: TransferMoney, context: CommandContext = {}): Promise<TransferOutcome> {
+    const { from, to, amount, currency } = command;
+    assertAccountId(from);
+    assertAccountId(to);
+    if (from === to) throw new SameAccountTransferError(from);
+    const options = commandOptions('TransferMoney', { amount, currency }, context);
+    const transferId = `tr-${context.requestId ?? options.metadata.causationId}`;
+    const { aggregates, events, attempts, replayed } = await this.#accounts.updateMany(
+      [from, to],
+      ([sender, receiver]) => {
+        sender?.sendTransfer({ transferId, to, amount, currency });
+        receiver?.receiveTransfer({ transferId, from, amount, currency });
+      },
+      options,
+    );
+    const details = { attempts, replayed };
+    const [sent] = events[0] ?? [];
+    return {
+      // A replay answers with the transfer id of the original (it is in its events).
+      transferId: sent?.type === 'TransferSent' ? sent.data.transferId : transferId,
+      amount,
+      currency,
+      from: accountOutcome(aggregates[0] as BankAccount, details),
+      to: accountOutcome(aggregates[1] as BankAccount, details),
+      ...details,
+    };
   }
 
   /**
@@ -124,92 +124,33 @@ export class Bank {
   ): Promise<AccountOutcome> {
     const { accountId } = command;
     assertAccountId(accountId);
-    const metadata = commandMetadata({ name: 'CloseAccount', arguments: [accountId] }, context);
-    const { requestId } = context;
-    try {
-      const result = await this.#closer.handle(
-        accountId,
-        { command: { type: 'CloseAccount', accountId }, ...(requestId === undefined ? {} : { requestId }) },
-        { metadata },
-      );
-      const replayed = wasAppliedBefore(result.events[0], metadata);
-      return accountOutcome({ id: accountId, ...result }, { attempts: result.attempts, replayed });
-    } catch (error) {
-      // A closed account never changes again, so a retried close finds its own event on top.
-      if (requestId === undefined || (error as { code?: unknown }).code !== BankErrorCode.AccountClosed)
-        throw error;
-      const last = await this.#lastEvent(accountId);
-      if (last?.eventId !== `${requestId}:1`) throw error;
-      assertSameRequest(last, requestId, metadata.requestHash);
-      return accountOutcome(await this.#accounts.load(accountId), { attempts: 1, replayed: true });
-    }
-  }
-
-  /** Moves money between two accounts of one currency in one atomic append; see {@link transferMoney}. */
-  transfer(command: TransferMoney, context: CommandContext = {}): Promise<TransferOutcome> {
-    assertAccountId(command.from);
-    assertAccountId(command.to);
-    const description: CommandDescription = {
-      name: 'TransferMoney',
-      arguments: [command.from, command.to, command.amount, command.currency],
-    };
-    const metadata = commandMetadata(description, context);
-    return transferMoney(
-      { store: this.#store, accounts: this.#accounts, retries: this.#retries, retryDelay: this.#retryDelay },
-      command,
+    const { metadata, idempotency } = commandOptions('CloseAccount', {}, context);
+    const result = await this.#closer.handle(
+      accountId,
+      { type: 'CloseAccount', accountId },
       {
-        transferId: `tr-${context.requestId ?? metadata.causationId}`,
-        requestId: context.requestId,
         metadata,
+        ...(idempotency ? { idempotency: { key: idempotency.key } } : {}),
       },
     );
+    return accountOutcome({ id: accountId, ...result }, result);
   }
 
   /** Loads an account from the store (version 0 and status `'new'` when it does not exist). */
-  load(accountId: string): Promise<TrackedAccount> {
+  load(accountId: string): Promise<BankAccount> {
     assertAccountId(accountId);
     return this.#accounts.load(accountId);
   }
 
-  /**
-   * Runs one command on one account through the repository (load, decide, append; on conflict,
-   * read only the new events and decide again). With a request id, the command first looks for the
-   * events that request would have written: found, it is a retry and nothing is decided.
-   */
-  async #execute(
-    accountId: string,
-    description: CommandDescription,
+  async #move(
+    name: string,
+    command: MoveMoney,
     context: CommandContext,
-    decide: (account: TrackedAccount) => void,
+    decide: (account: BankAccount) => void,
   ): Promise<AccountOutcome> {
-    assertAccountId(accountId);
-    const metadata = commandMetadata(description, context);
-    const { requestId } = context;
-    let replayed = false;
-    const { aggregate, attempts, events } = await this.#accounts.update(
-      accountId,
-      async (account) => {
-        if (requestId !== undefined) {
-          const prior = await findPriorEvent(this.#store, account, `${requestId}:1`);
-          replayed = prior !== undefined;
-          if (prior !== undefined) {
-            assertSameRequest(prior, requestId, metadata.requestHash);
-            return;
-          }
-        }
-        account.stampEventIds(requestId);
-        decide(account);
-      },
-      { metadata },
-    );
-    return accountOutcome(aggregate, {
-      attempts,
-      replayed: replayed || wasAppliedBefore(events[0], metadata),
-    });
-  }
-
-  async #lastEvent(accountId: string) {
-    for await (const event of this.#store.read(accountId, { direction: 'backward', limit: 1 })) return event;
-    return undefined;
+    assertAccountId(command.accountId);
+    const options = commandOptions(name, { amount: command.amount, currency: command.currency }, context);
+    const { aggregate, attempts, replayed } = await this.#accounts.update(command.accountId, decide, options);
+    return accountOutcome(aggregate, { attempts, replayed });
   }
 }

@@ -16,3 +16,11 @@ export interface MoveMoney {
   /** When given, must be the account's currency. */
   readonly currency?: Currency;
 }
+
+/** Moves `amount` from one account to another of the same currency. */
+export interface TransferMoney {
+  readonly from: string;
+  readonly to: string;
+  readonly amount: MinorUnits;
+  readonly currency: Currency;
+}

@@ -1,4 +1,4 @@
-import type { AccountState } from '../domain/events.js';
+import type { AccountState } from '../domain/bank-account.js';
 import type { Currency, MinorUnits } from '../domain/money.js';
 
 /** What a command on one account answers: the account as the command left it (read your writes). */
@@ -10,7 +10,7 @@ export interface AccountOutcome {
   readonly status: AccountState['status'];
   /** The account stream's version after the command. */
   readonly version: number;
-  /** Attempts it took: 1 without a conflict. */
+  /** Attempts it took: 1 without a conflict (0 for a replay). */
   readonly attempts: number;
   /** True when the request id had already been applied: nothing new was written. */
   readonly replayed: boolean;

@@ -1,11 +1,12 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { EventMetadata } from '@dynamo-es/event-store';
 
 /**
  * Who asked for a command, carried into every event's metadata.
  *
- * - `requestId`: the client's idempotency key. The same request sent twice (a retry after a
- *   timeout) is applied once: the events' ids are derived from it.
+ * - `requestId`: the client's idempotency key. A request sent again (a retry after a timeout) is
+ *   applied once and answered as a replay; the same id with another command, or on another
+ *   account, is refused (`REQUEST_ID_REUSED`). Request ids are unique bank-wide.
  * - `correlationId`: ties together everything one user action caused (default: the request id,
  *   or a new id).
  */
@@ -14,41 +15,29 @@ export interface CommandContext {
   readonly correlationId?: string;
 }
 
-/** A command as it is recorded in metadata: its name, and a fingerprint of its arguments. */
-export interface CommandDescription {
-  readonly name: string;
-  readonly arguments: readonly unknown[];
-}
-
 /** Metadata keys this application writes besides `correlationId` / `causationId`. */
 export interface BankEventMetadata extends EventMetadata {
   readonly command: string;
   readonly requestId?: string;
-  /** Fingerprint of the command's arguments: a reused request id with other arguments is refused. */
-  readonly requestHash?: string;
-}
-
-/** A short, stable fingerprint of a command: name and arguments. */
-export function fingerprint(command: CommandDescription): string {
-  return createHash('sha256')
-    .update(JSON.stringify([command.name, ...command.arguments]))
-    .digest('base64url')
-    .slice(0, 22);
 }
 
 /**
- * The metadata of the events of one command. The causation id is the id of this command message,
- * new for every command received (a retried request included): when the store hands back events
- * with another causation id, another command wrote them, i.e. this request had already been applied.
+ * The options every command of the bank passes to `@dynamo-es/aggregate`: the metadata of its
+ * events (the causation id is the id of this command message) and, with a request id, what makes
+ * it idempotent: the id as key, the command's name and its arguments (a retry with other
+ * arguments is a reused id, not a retry).
  */
-export function commandMetadata(command: CommandDescription, context: CommandContext): BankEventMetadata {
+export function commandOptions(command: string, payload: unknown, context: CommandContext) {
   const causationId = randomUUID();
-  return {
-    correlationId: context.correlationId ?? context.requestId ?? causationId,
+  const { requestId } = context;
+  const metadata: BankEventMetadata = {
+    correlationId: context.correlationId ?? requestId ?? causationId,
     causationId,
-    command: command.name,
-    ...(context.requestId === undefined
-      ? {}
-      : { requestId: context.requestId, requestHash: fingerprint(command) }),
+    command,
+    ...(requestId === undefined ? {} : { requestId }),
+  };
+  return {
+    metadata,
+    ...(requestId === undefined ? {} : { idempotency: { key: requestId, command, payload } }),
   };
 }

@@ -1,6 +1,6 @@
 import type { Decider } from '@dynamo-es/aggregate';
+import { type AccountEvent, type AccountState, evolveAccount, initialAccountState } from './bank-account.js';
 import { AccountClosedError, AccountNotOpenError, NonZeroBalanceError } from './errors.js';
-import { type AccountEvent, type AccountState, evolveAccount, initialAccountState } from './events.js';
 
 /** Closing an account, decider style: a pure function from command and state to events. */
 export interface CloseAccount {

@@ -1,3 +1,4 @@
+import { isCurrencyCode } from './currencies.js';
 import { InvalidAmountError, InvalidCurrencyError } from './errors.js';
 
 /**
@@ -23,9 +24,9 @@ export function assertAmount(amount: unknown): asserts amount is MinorUnits {
   }
 }
 
-/** Throws unless `currency` looks like an ISO 4217 code. */
+/** Throws unless `currency` is the ISO 4217 code of a currency in circulation. */
 export function assertCurrency(currency: unknown): asserts currency is Currency {
-  if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) throw new InvalidCurrencyError(currency);
+  if (!isCurrencyCode(currency)) throw new InvalidCurrencyError(currency);
 }
 
 /** `1234, 'EUR'` → `'12.34 EUR'` (two decimals; display only). */

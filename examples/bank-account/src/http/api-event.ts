@@ -10,6 +10,8 @@ export interface HttpRequest {
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;
   readonly sourceIp?: string;
+  /** A named stage (e.g. `prod`): API Gateway then puts it in front of the path, as in `/prod/accounts`. */
+  readonly stage?: string;
 }
 
 /**
@@ -21,18 +23,20 @@ export interface HttpRequest {
  * await handler(apiGatewayEvent({ method: 'GET', url: '/accounts/acc-1' }));
  */
 export function apiGatewayEvent(request: HttpRequest): APIGatewayProxyEventV2 {
-  const url = new URL(request.url, 'http://localhost');
+  const { path, search } = splitRequestTarget(request.url);
   const query = new Map<string, string>();
   // API Gateway joins repeated parameters with commas.
-  for (const [name, value] of url.searchParams)
+  for (const [name, value] of new URLSearchParams(search))
     query.set(name, query.has(name) ? `${query.get(name)},${value}` : value);
   const headers = { ...request.headers };
   const now = new Date();
+  const stage = request.stage ?? '$default';
+  const rawPath = request.stage === undefined ? path : `/${request.stage}${path}`;
   return {
     version: '2.0',
     routeKey: '$default',
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
+    rawPath,
+    rawQueryString: search,
     headers,
     ...(query.size > 0 ? { queryStringParameters: Object.fromEntries(query) } : {}),
     requestContext: {
@@ -42,18 +46,33 @@ export function apiGatewayEvent(request: HttpRequest): APIGatewayProxyEventV2 {
       domainPrefix: 'localhost',
       http: {
         method: request.method.toUpperCase(),
-        path: url.pathname,
+        path: rawPath,
         protocol: 'HTTP/1.1',
         sourceIp: request.sourceIp ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: randomUUID(),
       routeKey: '$default',
-      stage: '$default',
+      stage,
       time: now.toISOString(),
       timeEpoch: now.getTime(),
     },
     ...(request.body === undefined || request.body === '' ? {} : { body: request.body }),
     isBase64Encoded: false,
+  };
+}
+
+/**
+ * The path and query string of an HTTP request target (`/accounts/a?page=2`), taken as they are.
+ * Not `new URL(target, base)`: it reads `//evil.com/accounts/alice` as the host `evil.com` and the
+ * path `/accounts/alice`, while the path really is `//evil.com/accounts/alice` (no route).
+ */
+export function splitRequestTarget(target: string): { readonly path: string; readonly search: string } {
+  const withoutFragment = target.split('#', 1)[0] ?? '';
+  const query = withoutFragment.indexOf('?');
+  const path = query === -1 ? withoutFragment : withoutFragment.slice(0, query);
+  return {
+    path: path.startsWith('/') ? path : `/${path}`,
+    search: query === -1 ? '' : withoutFragment.slice(query + 1),
   };
 }

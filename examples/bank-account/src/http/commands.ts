@@ -1,8 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ID_PATTERN } from '../application/account-id.js';
-import type { MoveMoney, OpenAccount } from '../application/commands.js';
+import type { MoveMoney, OpenAccount, TransferMoney } from '../application/commands.js';
 import type { CommandContext } from '../application/request.js';
-import type { TransferMoney } from '../application/transfer.js';
 import { parseJsonBody } from './body.js';
 import { FieldReader } from './field-reader.js';
 import { HttpError } from './http-error.js';
@@ -77,7 +76,11 @@ export function parsePage(event: APIGatewayProxyEventV2): number | undefined {
   if (page === undefined) return undefined;
   if (!/^[1-9][0-9]{0,8}$/.test(page)) {
     throw new HttpError(400, 'INVALID_REQUEST', 'page must be a positive whole number', [
-      { field: 'page', message: `must be a positive whole number, not ${JSON.stringify(page)}` },
+      {
+        field: 'page',
+        code: 'INVALID_REQUEST',
+        message: `must be a positive whole number, not ${JSON.stringify(page)}`,
+      },
     ]);
   }
   return Number(page);
@@ -93,7 +96,7 @@ function reader(event: APIGatewayProxyEventV2, allowed: readonly string[]): Fiel
  * correlation id from `X-Correlation-Id` (default: the request id).
  */
 function commandContext(event: APIGatewayProxyEventV2, fields: FieldReader): CommandContext {
-  const fromBody = fields.id('requestId', { optional: true });
+  const fromBody = fields.requestId('requestId');
   const header = event.headers?.['idempotency-key'];
   let requestId = fromBody;
   if (header !== undefined) {

@@ -1,8 +1,13 @@
-import { isAggregateNotFoundError, isRetriesExhaustedError } from '@dynamo-es/aggregate';
+import {
+  isAggregateNotFoundError,
+  isIdempotencyKeyReusedError,
+  isRetriesExhaustedError,
+} from '@dynamo-es/aggregate';
 import { isConcurrencyError, isInvalidInputError, isTransientError } from '@dynamo-es/event-store';
 import { ApplicationErrorCode, isApplicationError } from '../application/errors.js';
 import { BankErrorCode, isBankError } from '../domain/errors.js';
 import { HttpError } from './http-error.js';
+import { isDynamoDBUnavailable } from './unavailable.js';
 
 /**
  * HTTP status of every domain and application error code. 400: the request itself is wrong,
@@ -22,8 +27,10 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   [BankErrorCode.CurrencyMismatch]: 422,
   [BankErrorCode.NonZeroBalance]: 422,
   [BankErrorCode.BalanceLimitExceeded]: 422,
-  [ApplicationErrorCode.RequestIdReused]: 422,
 };
+
+/** `Retry-After` of a 503 when DynamoDB cannot be reached: long enough for a blip to pass. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 /** What an error becomes on the wire: `{ error: { code, message, details? } }` with a status. */
 export interface ErrorReply {
@@ -62,6 +69,15 @@ export function errorReply(error: unknown): ErrorReply {
   if (isBankError(error) || isApplicationError(error)) {
     return reply(STATUS_BY_CODE[error.code] ?? 422, error.code, error.message);
   }
+  if (isIdempotencyKeyReusedError(error)) {
+    // Request ids are idempotency keys, unique bank-wide: one used for another command, another
+    // account or other arguments is a client bug, not a retry.
+    return reply(
+      422,
+      'REQUEST_ID_REUSED',
+      `Request id "${error.key}" was already used for another request; use a new id for a new request`,
+    );
+  }
   if (isRetriesExhaustedError(error) || isConcurrencyError(error)) {
     return reply(
       409,
@@ -75,6 +91,16 @@ export function errorReply(error: unknown): ErrorReply {
     return reply(503, 'TRY_AGAIN', 'DynamoDB is busy; retry the request (with the same requestId)', {
       headers: { 'retry-after': '1' },
     });
+  }
+  if (isDynamoDBUnavailable(error)) {
+    return reply(
+      503,
+      'SERVICE_UNAVAILABLE',
+      'The database cannot be reached right now; retry in a few seconds',
+      {
+        headers: { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
+      },
+    );
   }
   return reply(500, 'INTERNAL_ERROR', 'Something went wrong on our side; it has been logged');
 }

@@ -1,8 +1,7 @@
 import { ID_PATTERN } from '../application/account-id.js';
+import { isCurrencyCode } from '../domain/currencies.js';
 import { MAX_BALANCE } from '../domain/money.js';
-import { type FieldIssue, invalidRequest } from './http-error.js';
-
-const CURRENCY = /^[A-Z]{3}$/;
+import { FieldErrorCode, type FieldIssue, invalidRequest } from './http-error.js';
 
 /**
  * Reads the fields of a JSON body, collecting every problem instead of stopping at the first, so a
@@ -23,48 +22,53 @@ export class FieldReader {
     this.#body = body;
     for (const field of Object.keys(body)) {
       if (!allowed.includes(field))
-        this.#issue(field, `is not a field of this request (expected: ${allowed.join(', ')})`);
+        this.#issue(
+          field,
+          FieldErrorCode.InvalidRequest,
+          `is not a field of this request (expected: ${allowed.join(', ')})`,
+        );
     }
   }
 
   /** A positive whole number of minor units (`1250` is 12.50). */
   amount(field: string, options: { optional?: boolean } = {}): number | undefined {
-    const value = this.#present(field, options.optional);
+    const value = this.#present(field, FieldErrorCode.InvalidAmount, options.optional);
     if (value === undefined) return undefined;
     const problem = amountProblem(value);
     if (problem === undefined) return value as number;
-    this.#issue(field, problem);
+    this.#issue(field, FieldErrorCode.InvalidAmount, problem);
     return undefined;
   }
 
-  /** An ISO 4217 currency code such as `"EUR"`. */
+  /** The ISO 4217 code of a currency in circulation, such as `"EUR"`. */
   currency(field: string, options: { optional?: boolean } = {}): string | undefined {
-    return this.#string(field, options.optional, (text) =>
-      CURRENCY.test(text)
+    return this.#string(field, FieldErrorCode.InvalidCurrency, options.optional, (text) =>
+      isCurrencyCode(text)
         ? undefined
-        : 'must be an ISO 4217 currency code of three capital letters, such as "EUR"',
+        : 'must be the ISO 4217 code of a currency in circulation, such as "EUR"',
     );
   }
 
-  /** An account or request id: 1-64 letters, digits, `_` or `-`. */
+  /** An account id: 1-64 letters, digits, `_` or `-`. */
   id(field: string, options: { optional?: boolean } = {}): string | undefined {
-    return this.#string(field, options.optional, (text) =>
-      ID_PATTERN.test(text)
-        ? undefined
-        : 'must be 1-64 letters, digits, "_" or "-", starting with a letter or digit',
-    );
+    return this.#id(field, FieldErrorCode.InvalidAccountId, options.optional);
+  }
+
+  /** A request id: the same rules as an account id. */
+  requestId(field: string): string | undefined {
+    return this.#id(field, FieldErrorCode.InvalidRequest, true);
   }
 
   /** A name: 1-200 characters, not only spaces. */
   name(field: string): string | undefined {
-    return this.#string(field, false, (text) =>
+    return this.#string(field, FieldErrorCode.InvalidOwner, false, (text) =>
       text.trim().length > 0 && text.length <= 200 ? undefined : 'must be 1-200 characters, not only spaces',
     );
   }
 
   /** Records a problem found outside this reader (e.g. with a header). */
   report(field: string, message: string): void {
-    this.#issue(field, message);
+    this.#issue(field, FieldErrorCode.InvalidRequest, message);
   }
 
   /** @throws HttpError 400 `INVALID_REQUEST` with every problem found. */
@@ -72,26 +76,39 @@ export class FieldReader {
     if (this.#issues.length > 0) throw invalidRequest(this.#issues);
   }
 
-  #string(field: string, optional: boolean | undefined, check: (text: string) => string | undefined) {
-    const value = this.#present(field, optional);
+  #id(field: string, code: FieldErrorCode, optional: boolean | undefined): string | undefined {
+    return this.#string(field, code, optional, (text) =>
+      ID_PATTERN.test(text)
+        ? undefined
+        : 'must be 1-64 letters, digits, "_" or "-", starting with a letter or digit',
+    );
+  }
+
+  #string(
+    field: string,
+    code: FieldErrorCode,
+    optional: boolean | undefined,
+    check: (text: string) => string | undefined,
+  ) {
+    const value = this.#present(field, code, optional);
     if (value === undefined) return undefined;
     if (typeof value !== 'string') {
-      this.#issue(field, `must be a string, not ${describeType(value)}`);
+      this.#issue(field, code, `must be a string, not ${describeType(value)}`);
       return undefined;
     }
     const problem = check(value);
-    if (problem !== undefined) this.#issue(field, problem);
+    if (problem !== undefined) this.#issue(field, code, problem);
     return problem === undefined ? value : undefined;
   }
 
-  #present(field: string, optional: boolean | undefined): unknown {
+  #present(field: string, code: FieldErrorCode, optional: boolean | undefined): unknown {
     const value = Object.hasOwn(this.#body, field) ? this.#body[field] : undefined;
-    if ((value === undefined || value === null) && !optional) this.#issue(field, 'is required');
+    if ((value === undefined || value === null) && !optional) this.#issue(field, code, 'is required');
     return value ?? undefined;
   }
 
-  #issue(field: string, message: string): void {
-    this.#issues.push({ field, message });
+  #issue(field: string, code: FieldErrorCode, message: string): void {
+    this.#issues.push({ field, code, message });
   }
 }
 

@@ -5,7 +5,7 @@ import type { BankQueries } from '../projections/bank-queries.js';
 import { parseCloseAccount, parseMoveMoney, parseOpenAccount, parsePage, parseTransfer } from './commands.js';
 import { errorReply } from './error-response.js';
 import { HttpError } from './http-error.js';
-import { matchRoute, type RouteName } from './routes.js';
+import { matchRoute, pathWithoutStage, type RouteName } from './routes.js';
 
 /** What the HTTP API runs on. */
 export interface HttpApiDependencies {
@@ -78,7 +78,10 @@ export function createHttpApiHandler(deps: HttpApiDependencies): HttpApiHandler 
   const logError = deps.logError ?? ((entry) => console.error(JSON.stringify(entry)));
   return async (event) => {
     const method = event?.requestContext?.http?.method ?? '';
-    const path = event?.rawPath ?? event?.requestContext?.http?.path ?? '/';
+    const path = pathWithoutStage(
+      event?.rawPath ?? event?.requestContext?.http?.path ?? '/',
+      event?.requestContext?.stage,
+    );
     const correlationId = event?.headers?.['x-correlation-id'];
     try {
       const { name, accountId } = matchRoute(method, path);

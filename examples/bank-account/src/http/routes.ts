@@ -40,6 +40,21 @@ export interface RouteMatch {
 }
 
 /**
+ * The path a route is matched on: API Gateway's `rawPath` without the stage. Behind a named stage
+ * (`https://…/prod/accounts`), `rawPath` is `/prod/accounts`; on the `$default` stage and behind a
+ * custom domain's API mapping it has no stage prefix.
+ *
+ * @example
+ * pathWithoutStage('/prod/accounts/alice', 'prod'); // '/accounts/alice'
+ */
+export function pathWithoutStage(rawPath: string, stage: string | undefined): string {
+  if (stage === undefined || stage === '' || stage === '$default') return rawPath;
+  const prefix = `/${stage}`;
+  if (rawPath === prefix) return '/';
+  return rawPath.startsWith(`${prefix}/`) ? rawPath.slice(prefix.length) : rawPath;
+}
+
+/**
  * Finds the route of a request.
  *
  * @throws HttpError 404 `ROUTE_NOT_FOUND` for an unknown path, 405 `METHOD_NOT_ALLOWED` (with an

@@ -5,6 +5,7 @@
 export const TableEnvironment = {
   Events: 'EVENTS_TABLE_NAME',
   Snapshots: 'SNAPSHOTS_TABLE_NAME',
+  Idempotency: 'IDEMPOTENCY_TABLE_NAME',
   ReadModels: 'READ_MODEL_TABLE_NAME',
 } as const;
 

@@ -1,6 +1,6 @@
 import type { StoredEvent } from '@dynamo-es/event-store';
 import { defineProjection, type ReadModelContext } from '@dynamo-es/projections';
-import type { AccountEvent } from '../domain/events.js';
+import type { AccountEvent } from '../domain/bank-account.js';
 import type { Currency, MinorUnits } from '../domain/money.js';
 import { required } from './required.js';
 

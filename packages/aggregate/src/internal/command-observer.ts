@@ -34,6 +34,18 @@ export class CommandObserver {
     );
   }
 
+  /** A cached state turned out to be behind (optimistic mode): caught up and run again at once. */
+  staleCache(error: ConcurrencyError): void {
+    safely(() => this.metrics.record('StaleCacheRetries', 1, 'Count'));
+    safely(() => this.logger.debug('dynamo-es: cached state was behind; caught up', conflict(error)));
+  }
+
+  /** A keyed command was found already applied: its original result is returned, nothing decided. */
+  replayed(details: { key: string; command: string; streamIds: readonly string[] }): void {
+    safely(() => this.metrics.record('IdempotentReplays', 1, 'Count'));
+    safely(() => this.logger.debug('dynamo-es: command already applied; replayed', { ...details }));
+  }
+
   snapshotWritten(snapshot: { streamId: string; version: number; schemaVersion: number }): void {
     safely(() => this.metrics.record('SnapshotsWritten', 1, 'Count'));
     safely(() => this.logger.debug('dynamo-es: snapshot written', { ...snapshot }));

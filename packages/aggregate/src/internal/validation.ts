@@ -1,4 +1,4 @@
-import { describeValue, type EventMetadata, InvalidInputError } from '@dynamo-es/event-store';
+import { assertStreamId, describeValue, type EventMetadata, InvalidInputError } from '@dynamo-es/event-store';
 
 export { describeValue };
 
@@ -27,4 +27,17 @@ export function assertCommandOptions(options: unknown): { retries?: number; meta
   if (retries !== undefined) assertInteger(retries, 'options.retries', 0);
   if (metadata !== undefined) assertObject(metadata, 'options.metadata', 'an object');
   return options as { retries?: number; metadata?: EventMetadata };
+}
+
+/** Checks the stream ids of a command over several streams: 1 to 100 distinct, valid ids. */
+export function assertStreamIds(ids: unknown, path: string): asserts ids is readonly string[] {
+  if (!Array.isArray(ids) || ids.length === 0) {
+    throw new InvalidInputError(path, `expected a non-empty array of stream ids, got ${describeValue(ids)}`);
+  }
+  const seen = new Set<string>();
+  ids.forEach((id: unknown, index) => {
+    assertStreamId(id, `${path}[${index}]`);
+    if (seen.has(id)) throw new InvalidInputError(`${path}[${index}]`, `"${id}" appears twice`);
+    seen.add(id);
+  });
 }

@@ -1,4 +1,4 @@
-import type { EventOf, StateOf } from '../aggregate-repository.js';
+import type { EventOf, StateOf } from '../aggregate-repository-types.js';
 import type { EventSourcedAggregate } from '../event-sourced.js';
 import {
   assertSameEvents,

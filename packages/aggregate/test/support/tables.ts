@@ -1,13 +1,15 @@
-import { createEventTable, createSnapshotTable } from '@dynamo-es/event-store';
+import { createEventTable, createIdempotencyTable, createSnapshotTable } from '@dynamo-es/event-store';
 import { testClient, uniqueId } from '../../../../test/support/dynamodb.js';
 
-/** Creates an events table and a snapshots table with unique names on the test run's DynamoDB Local. */
-export async function createTables(): Promise<{ events: string; snapshots: string }> {
+/** Creates events, snapshots and idempotency tables with unique names on the test run's DynamoDB Local. */
+export async function createTables(): Promise<{ events: string; snapshots: string; keys: string }> {
   const events = uniqueId('aggregate-events');
   const snapshots = uniqueId('aggregate-snapshots');
+  const keys = uniqueId('aggregate-keys');
   await Promise.all([
     createEventTable(testClient(), { tableName: events }),
     createSnapshotTable(testClient(), { tableName: snapshots }),
+    createIdempotencyTable(testClient(), { tableName: keys }),
   ]);
-  return { events, snapshots };
+  return { events, snapshots, keys };
 }

@@ -73,7 +73,10 @@ async function importModule(modulePath: string, path: string): Promise<Record<st
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_UNKNOWN_FILE_EXTENSION' && (await registerTsx())) {
+    if (
+      (error as { code?: string }).code === 'ERR_UNKNOWN_FILE_EXTENSION' &&
+      (await registerTsx(modulePath))
+    ) {
       // Node remembers the failed import of `url`: ask for it under another URL.
       return importOnce(modulePath, `${url}?typescript`);
     }
@@ -96,12 +99,26 @@ const loadError = (modulePath: string, error: unknown) =>
 
 let tsxRegistered = false;
 
-/** Lets Node import TypeScript (once; false when it was registered already, so it cannot help). */
-async function registerTsx(): Promise<boolean> {
+/**
+ * Lets Node import TypeScript (once; false when it was registered already, so it cannot help).
+ * `tsx` is an optional peer dependency: without it, say how to get it or to avoid it.
+ */
+async function registerTsx(modulePath: string): Promise<boolean> {
   if (tsxRegistered) return false;
+  let api: { register: () => unknown };
+  try {
+    api = (await import('tsx/esm/api')) as { register: () => unknown };
+  } catch (error) {
+    throw new ProjectionsModuleError(
+      modulePath,
+      'it is TypeScript and no TypeScript loader is installed: `npm install --save-dev tsx` ' +
+        '(the CLI then loads .ts modules itself), run the CLI under one (`node --import tsx`), ' +
+        'or point --module at the compiled .js',
+      { cause: error },
+    );
+  }
   tsxRegistered = true;
-  const { register } = await import('tsx/esm/api');
-  register();
+  api.register();
   return true;
 }
 

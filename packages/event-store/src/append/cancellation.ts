@@ -16,6 +16,8 @@ export interface WriteFailure {
   readonly missing: Set<number>;
   /** True when DynamoDB cancelled for a transient reason only (concurrent transactions, throttling). */
   readonly transient: boolean;
+  /** The idempotency record's put failed: its key is taken by the record returned here (`ALL_OLD`). */
+  readonly key?: { readonly item: Item | undefined };
 }
 
 // Cancellation codes that mean "nothing was written, try again": concurrent transactions on the
@@ -49,6 +51,7 @@ export function classifyCancellation(
   reasons: readonly CancellationReason[],
 ): WriteFailure | undefined {
   const failure = emptyFailure();
+  let key: WriteFailure['key'];
   let conditionFailed = false;
   let transient = false;
   for (const [index, action] of actions.entries()) {
@@ -59,11 +62,16 @@ export function classifyCancellation(
       continue;
     }
     conditionFailed = true;
-    const stream = streams[action.streamIndex] as PlannedStream;
-    if (action.kind === 'proof') failure.missing.add(action.streamIndex);
-    else holder(failure, action.streamIndex, stream, action.eventIndex, reasons[index]?.Item);
+    const item = reasons[index]?.Item;
+    if (action.kind === 'key') key = { item };
+    else if (action.kind === 'proof') failure.missing.add(action.streamIndex);
+    else {
+      const stream = streams[action.streamIndex] as PlannedStream;
+      // An unchanged stream's check is on the version after its base, like a first event's put.
+      holder(failure, action.streamIndex, stream, action.kind === 'put' ? action.eventIndex : 0, item);
+    }
   }
-  return { ...failure, transient: transient && !conditionFailed };
+  return { ...failure, transient: transient && !conditionFailed, ...(key ? { key } : {}) };
 }
 
 function holder(

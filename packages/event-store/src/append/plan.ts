@@ -93,11 +93,15 @@ export function placeStream(prepared: PreparedStream, base: number, needsProof: 
 
 /**
  * Throws when the streams cannot be written in one transaction: over 100 actions (events plus
- * `proofs` version checks) or over 4 MB of items, counted on the bytes actually sent.
+ * `extra.items` version checks and idempotency record) or over 4 MB of items, counted on the bytes
+ * actually sent (`extra.bytes`: the idempotency record's).
  */
-export function assertFitsOneTransaction(streams: readonly PreparedStream[], proofs: number): void {
-  let items = proofs;
-  let bytes = 0;
+export function assertFitsOneTransaction(
+  streams: readonly PreparedStream[],
+  extra: { readonly items: number; readonly bytes: number },
+): void {
+  let items = extra.items;
+  let bytes = extra.bytes;
   for (const stream of streams) {
     items += stream.encoded.length;
     bytes += stream.encoded.reduce((sum, event) => sum + event.size, 0);
@@ -106,14 +110,14 @@ export function assertFitsOneTransaction(streams: readonly PreparedStream[], pro
     throw new TransactionTooLargeError({
       items,
       sizeBytes: bytes,
-      reason: `it needs ${items} items (events plus version checks) and DynamoDB allows ${MAX_TRANSACTION_ITEMS}`,
+      reason: `it needs ${items} items (events, version checks and idempotency record) and DynamoDB allows ${MAX_TRANSACTION_ITEMS}`,
     });
   }
   if (bytes > MAX_TRANSACTION_BYTES) {
     throw new TransactionTooLargeError({
       items,
       sizeBytes: bytes,
-      reason: `its events total ${bytes} bytes and DynamoDB allows ${MAX_TRANSACTION_BYTES}`,
+      reason: `its items total ${bytes} bytes and DynamoDB allows ${MAX_TRANSACTION_BYTES}`,
     });
   }
 }

@@ -9,10 +9,13 @@
  * // or, while developing: new EventStore({ client, tableName, logger: console })
  */
 export interface Logger {
-  debug(message: string, attributes?: Record<string, unknown>): void;
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-  error(message: string, attributes?: Record<string, unknown>): void;
+  // A rest parameter rather than an optional one: Powertools' methods take
+  // `(message, ...extra: [Error | string] | LogAttributes[])`, which an optional parameter is not
+  // assignable to (TS2322). dynamo-es always passes at most one object of attributes.
+  debug(message: string, ...attributes: Record<string, unknown>[]): void;
+  info(message: string, ...attributes: Record<string, unknown>[]): void;
+  warn(message: string, ...attributes: Record<string, unknown>[]): void;
+  error(message: string, ...attributes: Record<string, unknown>[]): void;
 }
 
 const ignore = () => {};

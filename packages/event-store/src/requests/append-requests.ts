@@ -26,25 +26,46 @@ export interface StreamWrite {
   readonly items: readonly EventItem[];
   /** Version that must already exist (gap proof), or undefined when none is needed. */
   readonly proveVersion?: number;
+  /** A stream with no events to write: the version that must not exist yet (it is still at the one before). */
+  readonly absentVersion?: number;
 }
 
 /** An action of the transaction and what it is, so cancellation reasons can be mapped back. */
 export type TransactionAction =
   | { readonly kind: 'put'; readonly streamIndex: number; readonly eventIndex: number }
-  | { readonly kind: 'proof'; readonly streamIndex: number };
+  | { readonly kind: 'proof'; readonly streamIndex: number }
+  | { readonly kind: 'unchanged'; readonly streamIndex: number }
+  | { readonly kind: 'key' };
 
 /**
  * One `TransactWriteItems` for every event of every stream: each event is a conditional put, and a
  * stream whose expected version nobody here has seen gets a `ConditionCheck` that the version
- * exists, so a wrong expected version can never leave a gap.
+ * exists, so a wrong expected version can never leave a gap. A stream with no events gets a
+ * `ConditionCheck` that its next version does not exist (the events of the others were decided on
+ * its state: it must not have moved), and `key`, the idempotency record's `Put`, goes in the same
+ * transaction, so the record exists if and only if the events do.
  */
 export function buildAppendTransaction(
   tableName: string,
   writes: readonly StreamWrite[],
+  key?: { readonly put: PutItemCommandInput },
 ): { input: TransactWriteItemsCommandInput; actions: TransactionAction[] } {
   const items: TransactWriteItem[] = [];
   const actions: TransactionAction[] = [];
   writes.forEach((write, streamIndex) => {
+    if (write.absentVersion !== undefined) {
+      items.push({
+        ConditionCheck: {
+          TableName: tableName,
+          Key: { s: { S: write.streamId }, v: { N: String(write.absentVersion) } },
+          ConditionExpression: 'attribute_not_exists(#v)',
+          ExpressionAttributeNames: { '#v': EventAttribute.Version },
+          // The event that took the version, for free: the conflict reports it without a read.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      });
+      actions.push({ kind: 'unchanged', streamIndex });
+    }
     if (write.proveVersion !== undefined) {
       items.push({
         ConditionCheck: {
@@ -61,5 +82,9 @@ export function buildAppendTransaction(
       actions.push({ kind: 'put', streamIndex, eventIndex });
     });
   });
+  if (key) {
+    items.push({ Put: key.put as NonNullable<TransactWriteItem['Put']> });
+    actions.push({ kind: 'key' });
+  }
   return { input: { TransactItems: items }, actions };
 }

@@ -1,7 +1,13 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { ClaimCheckReference, MessageEnvelope } from '../envelope.js';
 import { parseEnvelope } from '../envelope.js';
 import { ClaimCheckError, InvalidEnvelopeError, InvalidPublicationError } from '../errors.js';
+
+/**
+ * The SDK's commands, loaded on first use: the client is an optional peer dependency, so
+ * importing `@dynamo-es/publisher` must not need it unless this sink is used.
+ */
+const sdk = () => import('@aws-sdk/client-s3');
 
 /**
  * Where bodies over a sink's entry limit go: the message then carries a reference instead of its
@@ -54,7 +60,7 @@ export function s3ClaimCheck(options: S3ClaimCheckOptions): ClaimCheck {
       const key = claimCheckKey(prefix, envelope);
       try {
         await options.client.send(
-          new PutObjectCommand({
+          new (await sdk()).PutObjectCommand({
             Bucket: options.bucket,
             Key: key,
             Body: body,
@@ -85,7 +91,9 @@ export async function resolveClaimCheck(
   const { bucket, key } = reference;
   let body: string;
   try {
-    const object = await options.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const object = await options.client.send(
+      new (await sdk()).GetObjectCommand({ Bucket: bucket, Key: key }),
+    );
     body = (await object.Body?.transformToString('utf8')) ?? '';
   } catch (cause) {
     throw new ClaimCheckError({ bucket, key, reason: 'GetObject failed' }, { cause });

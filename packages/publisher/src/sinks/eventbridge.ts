@@ -1,11 +1,12 @@
-import {
-  type EventBridgeClient,
-  PutEventsCommand,
-  type PutEventsRequest,
-  type PutEventsResponse,
-} from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient, PutEventsRequest, PutEventsResponse } from '@aws-sdk/client-eventbridge';
 import { InvalidPublicationError } from '../errors.js';
 import { type EntryFailure, type OutgoingMessage, type Sink, type SinkLimits, utf8Bytes } from './sink.js';
+
+/**
+ * The SDK's commands, loaded on first use: the client is an optional peer dependency, so
+ * importing `@dynamo-es/publisher` must not need it unless this sink is used.
+ */
+const sdk = () => import('@aws-sdk/client-eventbridge');
 
 /** EventBridge `PutEvents`: 10 entries, 256 KB per call (entries counted as AWS documents it). */
 export const EVENTBRIDGE_LIMITS: SinkLimits = {
@@ -99,7 +100,7 @@ export function eventBridgeSink(options: EventBridgeSinkOptions): Sink {
     send: async (messages) =>
       putEventsFailures(
         messages,
-        await options.client.send(new PutEventsCommand(putEventsInput(options, messages))),
+        await options.client.send(new (await sdk()).PutEventsCommand(putEventsInput(options, messages))),
       ),
   };
 }

@@ -1,12 +1,13 @@
-import {
-  type KinesisClient,
-  PutRecordsCommand,
-  type PutRecordsInput,
-  type PutRecordsOutput,
-} from '@aws-sdk/client-kinesis';
+import type { KinesisClient, PutRecordsInput, PutRecordsOutput } from '@aws-sdk/client-kinesis';
 import { InvalidPublicationError } from '../errors.js';
 import { boundedKey } from './keys.js';
 import { type EntryFailure, type OutgoingMessage, type Sink, type SinkLimits, utf8Bytes } from './sink.js';
+
+/**
+ * The SDK's commands, loaded on first use: the client is an optional peer dependency, so
+ * importing `@dynamo-es/publisher` must not need it unless this sink is used.
+ */
+const sdk = () => import('@aws-sdk/client-kinesis');
 
 /** Kinesis Data Streams `PutRecords`: 500 records, 1 MiB per record (data + partition key), 5 MiB per call. */
 export const KINESIS_LIMITS: SinkLimits = {
@@ -94,7 +95,7 @@ export function kinesisSink(options: KinesisSinkOptions): Sink {
     send: async (messages) =>
       putRecordsFailures(
         messages,
-        await options.client.send(new PutRecordsCommand(putRecordsInput(target, messages))),
+        await options.client.send(new (await sdk()).PutRecordsCommand(putRecordsInput(target, messages))),
       ),
   };
 }

@@ -1,4 +1,4 @@
-import { PublishBatchCommand, type PublishBatchInput, type SNSClient } from '@aws-sdk/client-sns';
+import type { PublishBatchInput, SNSClient } from '@aws-sdk/client-sns';
 import { InvalidPublicationError } from '../errors.js';
 import {
   batchEntryBytes,
@@ -9,6 +9,12 @@ import {
   typeAttribute,
 } from './batch-entries.js';
 import type { OutgoingMessage, Sink } from './sink.js';
+
+/**
+ * The SDK's commands, loaded on first use: the client is an optional peer dependency, so
+ * importing `@dynamo-es/publisher` must not need it unless this sink is used.
+ */
+const sdk = () => import('@aws-sdk/client-sns');
 
 /**
  * Options of {@link snsSink}.
@@ -63,7 +69,7 @@ export function snsSink(options: SnsSinkOptions): Sink {
     send: async (messages) =>
       batchFailures(
         messages,
-        await options.client.send(new PublishBatchCommand(publishBatchInput(target, messages))),
+        await options.client.send(new (await sdk()).PublishBatchCommand(publishBatchInput(target, messages))),
       ),
   };
 }

@@ -1,4 +1,4 @@
-import { SendMessageBatchCommand, type SendMessageBatchRequest, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SendMessageBatchRequest, SQSClient } from '@aws-sdk/client-sqs';
 import { InvalidPublicationError } from '../errors.js';
 import {
   batchEntryBytes,
@@ -9,6 +9,12 @@ import {
   typeAttribute,
 } from './batch-entries.js';
 import type { OutgoingMessage, Sink } from './sink.js';
+
+/**
+ * The SDK's commands, loaded on first use: the client is an optional peer dependency, so
+ * importing `@dynamo-es/publisher` must not need it unless this sink is used.
+ */
+const sdk = () => import('@aws-sdk/client-sqs');
 
 /**
  * Options of {@link sqsSink}.
@@ -63,7 +69,9 @@ export function sqsSink(options: SqsSinkOptions): Sink {
     send: async (messages) =>
       batchFailures(
         messages,
-        await options.client.send(new SendMessageBatchCommand(sendMessageBatchInput(target, messages))),
+        await options.client.send(
+          new (await sdk()).SendMessageBatchCommand(sendMessageBatchInput(target, messages)),
+        ),
       ),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run smoke:aws`: the same publication as the tests, against real AWS sinks. The event store,
+ * `npm run smoke:aws:publisher`: the same publication as the tests, against real AWS sinks. The event store,
  * checkpoints and dead letters stay on a DynamoDB Local started here; only the sinks are AWS.
  * Skipped (exit 0) unless AWS credentials, `AWS_REGION` and at least one resource name are given:
  *
@@ -55,7 +55,7 @@ const bucket = env.DYNAMO_ES_SMOKE_BUCKET;
 
 if (!region || !hasCredentials || Object.values(targets).every((target) => !target)) {
   console.log(
-    'smoke:aws skipped: set AWS credentials, AWS_REGION and at least one DYNAMO_ES_SMOKE_* resource (see the file header)',
+    'smoke:aws:publisher skipped: set AWS credentials, AWS_REGION and at least one DYNAMO_ES_SMOKE_* resource (see the file header)',
   );
   process.exit(0);
 }

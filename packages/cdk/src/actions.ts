@@ -1,0 +1,47 @@
+/**
+ * The DynamoDB and SQS actions each dynamo-es operation sends, and nothing more. `TransactWriteItems`
+ * has no IAM action of its own: IAM authorizes each item of a transaction as the action it is
+ * (`PutItem`, `ConditionCheckItem`, `UpdateItem`, `DeleteItem`).
+ */
+export const IamActions = {
+  /**
+   * `EventStore.append` / `appendMany`: a conditional `PutItem`, or a transaction of puts and
+   * `ConditionCheck`s; a `Query` of the stream's head for `'any'` / `'exists'`, an expected version
+   * ahead of the stream, and recognising a retried append.
+   */
+  append: ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'],
+  /** `EventStore.read`, `readStream`, `streamVersion`, aggregate loading, projections' gap filling. */
+  read: ['dynamodb:Query'],
+  /** What Lambda's event source mapping (or the stream runner) needs to read the table's stream. */
+  streamRead: [
+    'dynamodb:DescribeStream',
+    'dynamodb:GetRecords',
+    'dynamodb:GetShardIterator',
+    'dynamodb:ListStreams',
+  ],
+  /**
+   * Keyed commands: the record of an idempotency key read before the command (`GetItem`) and
+   * written in the command's transaction, or alone for a command that decided nothing (`PutItem`).
+   */
+  idempotency: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  /** `SnapshotStore.load` and `save` (the aggregate repository's snapshots). */
+  snapshots: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  /** `readModels.reader(...).get` and the active-version pointer: what a query side needs. */
+  readModelRead: ['dynamodb:GetItem'],
+  /**
+   * The projection handler: documents and checkpoints read (`GetItem`, `BatchGetItem`, `Query`) and
+   * written in one transaction (`PutItem`, `UpdateItem`, `DeleteItem`, `ConditionCheckItem`); dead
+   * letters are `PutItem`s.
+   */
+  projectionWrite: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:Query',
+  ],
+  /** Lambda's OnFailure destination sends one message per batch given up on. */
+  deadLetterSend: ['sqs:SendMessage'],
+} as const;

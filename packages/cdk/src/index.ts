@@ -1,0 +1,20 @@
+export { IamActions } from './actions.js';
+export { DynamoEsFunction, type DynamoEsFunctionProps } from './dynamo-es-function.js';
+export {
+  CdkErrorCode,
+  DynamoEsCdkError,
+  InvalidPropsError,
+  InvalidTableDefinitionError,
+  isDynamoEsCdkError,
+  isInvalidPropsError,
+  isInvalidTableDefinitionError,
+} from './errors.js';
+export type { EventSourceSettings } from './event-source-settings.js';
+export { EventStoreTable, type EventStoreTableProps, type SnapshotTableProps } from './event-store-table.js';
+export {
+  type ProjectionAlarmProps,
+  ProjectionEnvironment,
+  StreamProjection,
+  type StreamProjectionProps,
+} from './stream-projection.js';
+export { type TableFromDefinitionProps, tableFromDefinition } from './table-from-definition.js';
