@@ -62,6 +62,22 @@ export const IamActions = {
   feedEventsRead: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
   /** Subscriptions' checkpoints, on the feed table (besides `feedRead`). */
   feedCheckpoint: ['dynamodb:UpdateItem'],
+  /**
+   * The publisher's stream handler on the checkpoint (read-model) table: checkpoints read in one
+   * `BatchGetItem`, each written with a conditional `PutItem`, alone or in a transaction with the
+   * dead letters it parks (`Put`s). Listing and replaying dead letters is an operator's job.
+   */
+  publicationCheckpoints: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'],
+  /** `kinesisSink`: `PutRecords`. */
+  publishKinesis: ['kinesis:PutRecords'],
+  /** `snsSink`: `PublishBatch`, which IAM authorizes as `sns:Publish`. */
+  publishSns: ['sns:Publish'],
+  /** `sqsSink`: `SendMessageBatch`, which IAM authorizes as `sqs:SendMessage`. */
+  publishSqs: ['sqs:SendMessage'],
+  /** `eventBridgeSink`: `PutEvents`. */
+  publishEventBridge: ['events:PutEvents'],
+  /** `s3ClaimCheck`: one `PutObject` per message over the sink's entry limit. */
+  claimCheckStore: ['s3:PutObject'],
   /** Lambda's OnFailure destination sends one message per batch given up on. */
   deadLetterSend: ['sqs:SendMessage'],
 } as const;

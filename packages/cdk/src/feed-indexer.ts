@@ -11,11 +11,7 @@ import { DynamoEsFunction, type DynamoEsFunctionProps } from './dynamo-es-functi
 import { InvalidPropsError } from './errors.js';
 import { type EventSourceSettings, mappingSettings } from './event-source-settings.js';
 import type { EventStoreTable } from './event-store-table.js';
-import {
-  insertedEventsOnly,
-  type ProjectionAlarmProps,
-  SendOnlyQueueDestination,
-} from './stream-projection.js';
+import { insertedEventsOnly, type ProjectionAlarmProps, SendOnlyQueueDestination } from './stream-mapping.js';
 import { tableFromDefinition } from './table-from-definition.js';
 
 /** Environment variables through which the indexer function learns its tables. */
