@@ -1,6 +1,5 @@
 import { feedTableDefinition } from '@dynamo-es/feed';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,10 +7,16 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { IamActions } from './actions.js';
 import { DynamoEsFunction, type DynamoEsFunctionProps } from './dynamo-es-function.js';
-import { InvalidPropsError } from './errors.js';
 import { type EventSourceSettings, mappingSettings } from './event-source-settings.js';
 import type { EventStoreTable } from './event-store-table.js';
-import { insertedEventsOnly, type ProjectionAlarmProps, SendOnlyQueueDestination } from './stream-mapping.js';
+import {
+  insertedEventsOnly,
+  isFunction,
+  type ProjectionAlarmProps,
+  SendOnlyQueueDestination,
+  type StreamAlarms,
+  streamAlarms,
+} from './stream-mapping.js';
 import { tableFromDefinition } from './table-from-definition.js';
 
 /** Environment variables through which the indexer function learns its tables. */
@@ -55,11 +60,7 @@ export class FeedIndexer extends Construct {
   readonly feedTable: dynamodb.ITable;
   readonly mapping: lambda.EventSourceMapping;
   readonly deadLetterQueue: sqs.Queue;
-  readonly alarms: {
-    readonly iteratorAge: cloudwatch.Alarm;
-    readonly errors: cloudwatch.Alarm;
-    readonly deadLetters: cloudwatch.Alarm;
-  };
+  readonly alarms: StreamAlarms;
   readonly #eventStore: EventStoreTable;
 
   constructor(scope: Construct, id: string, props: FeedIndexerProps) {
@@ -72,7 +73,7 @@ export class FeedIndexer extends Construct {
         removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
         pointInTimeRecovery: true,
       });
-    this.function = isFunction(props.handler)
+    this.function = isFunction('FeedIndexer', props.handler)
       ? props.handler
       : new DynamoEsFunction(this, 'Handler', {
           description: 'dynamo-es feed indexer: gives every event of the events table its global position',
@@ -104,7 +105,17 @@ export class FeedIndexer extends Construct {
       filters: [insertedEventsOnly()],
     });
     if (this.function.role) this.mapping.node.addDependency(this.function.role);
-    this.alarms = this.#alarms(props.alarms ?? {});
+    this.alarms = streamAlarms(
+      this,
+      {
+        construct: 'FeedIndexer',
+        function: this.function,
+        deadLetterQueue: this.deadLetterQueue,
+        subject: 'The feed indexer',
+        remedy: 'run validateFeed, then rebuildFeed to repair',
+      },
+      props.alarms ?? {},
+    );
   }
 
   /** Lets a reader use the feed (`readAll`, `readEntries`, `headPosition`, `streamPosition`). */
@@ -122,54 +133,4 @@ export class FeedIndexer extends Construct {
   #grant(grantee: iam.IGrantable, actions: readonly string[], resourceArns: string[]): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee, actions: [...actions], resourceArns });
   }
-
-  #alarms(props: ProjectionAlarmProps) {
-    const alarm = (alarmId: string, alarmProps: cloudwatch.AlarmProps) => {
-      const created = new cloudwatch.Alarm(this, alarmId, alarmProps);
-      for (const action of props.actions ?? []) created.addAlarmAction(action);
-      return created;
-    };
-    const common = {
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    };
-    const fiveMinutes = { period: Duration.minutes(5) };
-    const iteratorAge = props.iteratorAge ?? Duration.minutes(5);
-    return {
-      iteratorAge: alarm('IteratorAgeAlarm', {
-        ...common,
-        alarmDescription: `Feed lag: records waited more than ${iteratorAge.toHumanString()} to be indexed`,
-        metric: this.function.metric('IteratorAge', { ...fiveMinutes, statistic: cloudwatch.Stats.MAXIMUM }),
-        threshold: iteratorAge.toMilliseconds(),
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      }),
-      errors: alarm('ErrorsAlarm', {
-        ...common,
-        alarmDescription: 'The feed indexer failed whole batches: read its logs',
-        metric: this.function.metricErrors({ ...fiveMinutes, statistic: cloudwatch.Stats.SUM }),
-        threshold: props.errors ?? 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      }),
-      deadLetters: alarm('DeadLetterAlarm', {
-        ...common,
-        alarmDescription: 'Feed batches were given up on: run validateFeed, then rebuildFeed to repair',
-        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          ...fiveMinutes,
-          statistic: cloudwatch.Stats.MAXIMUM,
-        }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      }),
-    };
-  }
-}
-
-function isFunction(handler: FeedIndexerProps['handler']): handler is lambda.IFunction {
-  if (typeof (handler as lambda.IFunction)?.functionArn === 'string') return true;
-  if (typeof (handler as DynamoEsFunctionProps)?.entry === 'string') return false;
-  throw new InvalidPropsError(
-    'FeedIndexer',
-    'handler',
-    'expected a lambda.IFunction or props with an `entry`',
-  );
 }

@@ -1,6 +1,7 @@
 import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { mapLimit } from '@dynamo-es/event-store';
 import type { Item } from '../codec/keys.js';
-import { chunks, mapLimit } from '../internal/map-limit.js';
+import { chunks } from '../internal/chunks.js';
 import { eventKeys, scanEventHeadersRequest } from '../requests/event-requests.js';
 import { batchGet } from './batch-get.js';
 

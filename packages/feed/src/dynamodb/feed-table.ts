@@ -6,12 +6,13 @@ import {
   ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { mapLimit } from '@dynamo-es/event-store';
 import { type Batch, decodeBatchItem, encodeBatchItem } from '../codec/batch-item.js';
 import { type Item, typeOfTypeKey } from '../codec/keys.js';
 import { decodeMetaItem, type FeedMeta } from '../codec/meta-item.js';
 import { decodeStateItem, type StreamState } from '../codec/state-item.js';
 import { decodeTypeItem, encodeTypeItems } from '../codec/type-item.js';
-import { chunks, mapLimit } from '../internal/map-limit.js';
+import { chunks } from '../internal/chunks.js';
 import type { FeedEntry } from '../reader/entries.js';
 import {
   batchAtOrBeforeQuery,

@@ -1,6 +1,6 @@
+import { mapLimit } from '@dynamo-es/event-store';
 import { EventsTable } from '../dynamodb/events-table.js';
 import type { Feed } from '../feed.js';
-import { mapLimit } from '../internal/map-limit.js';
 import { integerOption } from '../internal/validation.js';
 
 export interface RebuildFeedOptions {

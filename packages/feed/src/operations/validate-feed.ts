@@ -1,10 +1,10 @@
+import { mapLimit } from '@dynamo-es/event-store';
 import type { StreamState } from '../codec/state-item.js';
 import { EventsTable } from '../dynamodb/events-table.js';
 import { FeedTable } from '../dynamodb/feed-table.js';
 import { isCorruptFeedError } from '../errors.js';
 import type { Feed } from '../feed.js';
 import { FeedLog } from '../indexer/feed-log.js';
-import { mapLimit } from '../internal/map-limit.js';
 import { integerOption } from '../internal/validation.js';
 import { Findings } from './findings.js';
 import { type FeedProblem, FeedProblemKind } from './problem-kind.js';

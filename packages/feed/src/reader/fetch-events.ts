@@ -1,13 +1,14 @@
 import {
   decodeEventItem,
   type EventShape,
+  mapLimit,
   type ReadOptions,
   type StoredEvent,
   type UpcasterChain,
 } from '@dynamo-es/event-store';
 import type { EventsTable } from '../dynamodb/events-table.js';
 import { CorruptFeedError, MissingEventError } from '../errors.js';
-import { chunks, mapLimit } from '../internal/map-limit.js';
+import { chunks } from '../internal/chunks.js';
 import type { FeedEntry } from './entries.js';
 
 /** An event read from the feed: the stored event and its position in the feed. */

@@ -1,7 +1,7 @@
 import type { FeedMeta } from '../codec/meta-item.js';
 import type { EventsTable } from '../dynamodb/events-table.js';
 import type { FeedLog } from '../indexer/feed-log.js';
-import { chunks } from '../internal/map-limit.js';
+import { chunks } from '../internal/chunks.js';
 import { type FeedEntry, matchingEntries } from './entries.js';
 import { type FeedEvent, type FeedEventSource, fetchEvents } from './fetch-events.js';
 import type { EntryMatcher } from './filter.js';

@@ -1,9 +1,10 @@
+import { mapLimit } from '@dynamo-es/event-store';
 import { type Batch, batchEnd } from '../codec/batch-item.js';
 import { epochOf, type Item } from '../codec/keys.js';
 import type { FeedMeta } from '../codec/meta-item.js';
 import type { FeedTable } from '../dynamodb/feed-table.js';
 import type { FeedLog } from '../indexer/feed-log.js';
-import { chunks, mapLimit } from '../internal/map-limit.js';
+import { chunks } from '../internal/chunks.js';
 import { type FeedEntry, matchingEntries } from './entries.js';
 import type { FeedPage, PageOptions } from './read-pages.js';
 
