@@ -2,20 +2,20 @@ import { feedTableDefinition } from '@dynamo-es/feed';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { IamActions } from './actions.js';
 import { DynamoEsFunction, type DynamoEsFunctionProps } from './dynamo-es-function.js';
 import { type EventSourceSettings, mappingSettings } from './event-source-settings.js';
 import type { EventStoreTable } from './event-store-table.js';
 import {
-  insertedEventsOnly,
+  eventsStreamMapping,
   isFunction,
   type ProjectionAlarmProps,
-  SendOnlyQueueDestination,
   type StreamAlarms,
   streamAlarms,
+  streamDeadLetterQueue,
 } from './stream-mapping.js';
 import { tableFromDefinition } from './table-from-definition.js';
 
@@ -85,26 +85,18 @@ export class FeedIndexer extends Construct {
             ...props.handler.environment,
           },
         });
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
+    this.deadLetterQueue = streamDeadLetterQueue(this);
     const grantee = this.function;
     this.#grant(grantee, IamActions.feedIndex, [this.feedTable.tableArn]);
     this.#grant(grantee, IamActions.feedGapFill, [props.eventStore.table.tableArn]);
     props.eventStore.grantStreamRead(grantee);
     this.#grant(grantee, IamActions.deadLetterSend, [this.deadLetterQueue.queueArn]);
-    this.mapping = new lambda.EventSourceMapping(this, 'EventsStream', {
+    this.mapping = eventsStreamMapping(this, {
       target: this.function,
-      eventSourceArn: props.eventStore.tableStreamArn,
-      ...settings,
-      reportBatchItemFailures: true,
-      bisectBatchOnError: true,
-      onFailure: new SendOnlyQueueDestination(this.deadLetterQueue),
-      filters: [insertedEventsOnly()],
+      eventStore: props.eventStore,
+      settings,
+      deadLetterQueue: this.deadLetterQueue,
     });
-    if (this.function.role) this.mapping.node.addDependency(this.function.role);
     this.alarms = streamAlarms(
       this,
       {

@@ -2,11 +2,12 @@ import { EventAttribute } from '@dynamo-es/event-store';
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { DynamoEsFunctionProps } from './dynamo-es-function.js';
 import { InvalidPropsError } from './errors.js';
-import { checkRange } from './event-source-settings.js';
+import { checkRange, type mappingSettings } from './event-source-settings.js';
+import type { EventStoreTable } from './event-store-table.js';
 
 /** When the alarms fire. */
 export interface ProjectionAlarmProps {
@@ -112,4 +113,41 @@ export function streamAlarms(
       ...common,
     }),
   };
+}
+
+/** The queue Lambda hands the batches it gives up on: 14 days, SQS-managed encryption, TLS only. */
+export function streamDeadLetterQueue(scope: Construct): sqs.Queue {
+  return new sqs.Queue(scope, 'DeadLetterQueue', {
+    retentionPeriod: Duration.days(14),
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+  });
+}
+
+/**
+ * The event source mapping from the events table's stream to `target`: partial batch failures,
+ * bisection, the given settings, appended events only, and what it gives up on sent to
+ * `deadLetterQueue`. Create it after the grants: it waits for the role's policy.
+ */
+export function eventsStreamMapping(
+  scope: Construct,
+  options: {
+    readonly target: lambda.IFunction;
+    readonly eventStore: EventStoreTable;
+    readonly settings: ReturnType<typeof mappingSettings>;
+    readonly deadLetterQueue: sqs.IQueue;
+  },
+): lambda.EventSourceMapping {
+  const mapping = new lambda.EventSourceMapping(scope, 'EventsStream', {
+    target: options.target,
+    eventSourceArn: options.eventStore.tableStreamArn,
+    ...options.settings,
+    reportBatchItemFailures: true,
+    bisectBatchOnError: true,
+    onFailure: new SendOnlyQueueDestination(options.deadLetterQueue),
+    filters: [insertedEventsOnly()],
+  });
+  // The mapping checks its permissions when it is created: it must wait for the role's policy.
+  if (options.target.role) mapping.node.addDependency(options.target.role);
+  return mapping;
 }

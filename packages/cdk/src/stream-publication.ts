@@ -3,9 +3,9 @@ import { readModelTableDefinition } from '@dynamo-es/projections';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { IamActions } from './actions.js';
 import { DynamoEsFunction, type DynamoEsFunctionProps } from './dynamo-es-function.js';
@@ -13,12 +13,12 @@ import { type EventSourceSettings, mappingSettings } from './event-source-settin
 import type { EventStoreTable } from './event-store-table.js';
 import { grantSink, type PublicationSink, sinkEnvironment } from './publication-sink.js';
 import {
-  insertedEventsOnly,
+  eventsStreamMapping,
   isFunction,
   type ProjectionAlarmProps,
-  SendOnlyQueueDestination,
   type StreamAlarms,
   streamAlarms,
+  streamDeadLetterQueue,
 } from './stream-mapping.js';
 import { tableFromDefinition } from './table-from-definition.js';
 
@@ -98,23 +98,14 @@ export class StreamPublication extends Construct {
         { removalPolicy: RemovalPolicy.RETAIN },
       );
     this.function = handlerIsFunction ? handler : this.#createFunction(handler, props, sinkVariables);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
+    this.deadLetterQueue = streamDeadLetterQueue(this);
     this.#grantHandler(props);
-    this.mapping = new lambda.EventSourceMapping(this, 'EventsStream', {
+    this.mapping = eventsStreamMapping(this, {
       target: this.function,
-      eventSourceArn: props.eventStore.tableStreamArn,
-      ...settings,
-      reportBatchItemFailures: true,
-      bisectBatchOnError: true,
-      onFailure: new SendOnlyQueueDestination(this.deadLetterQueue),
-      filters: [insertedEventsOnly()],
+      eventStore: props.eventStore,
+      settings,
+      deadLetterQueue: this.deadLetterQueue,
     });
-    // The mapping checks its permissions when it is created: it must wait for the role's policy.
-    if (this.function.role) this.mapping.node.addDependency(this.function.role);
     this.alarms = streamAlarms(
       this,
       {
