@@ -2,7 +2,7 @@
  * `npm run smoke:aws`: the bank example on real AWS, end to end. With credentials and a region it
  * deploys the stack under a unique name (events table destroyable, by explicit opt-in), drives a
  * short scenario through the real HTTP API, waits for the real stream (Lambda's event source
- * mapping) to project it, checks every read model against the events, measures commands run from
+ * mapping) to project it, checks every read model against the events and the feed the indexer built, measures commands run from
  * here with `ReturnConsumedCapacity`, prints requests, latency and capacity, and destroys the stack.
  * Without credentials it says so and exits 0. See examples/bank-account/infra/README.md (costs).
  */
@@ -12,9 +12,11 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { verifyFeed } from '../../demo/verification/verify-feed.js';
 import { verifyReadModels } from '../../demo/verification/verify-read-models.js';
 import { createBankApp } from '../../src/app/bank-app.js';
 import type { BankTables } from '../../src/app/tables.js';
+import { createBankFeed } from '../../src/feed/bank-feed.js';
 import { meterCapacity } from './capacity-meter.js';
 import { credentialSource, regionFromEnvironment } from './credentials.js';
 import { ApiClient } from './http-client.js';
@@ -28,6 +30,7 @@ interface StackOutputs {
   readonly SnapshotsTableName: string;
   readonly IdempotencyTableName: string;
   readonly ReadModelTableName: string;
+  readonly FeedTableName: string;
 }
 
 async function main(): Promise<number> {
@@ -183,6 +186,25 @@ async function exercise(outputs: StackOutputs, runId: string): Promise<boolean> 
   expect(verification.integrityProblemCount === 0, `${verification.integrityProblemCount} broken invariants`);
   expect(verification.deadLetters === 0, `${verification.deadLetters} dead letters`);
 
+  console.log('smoke:aws: waiting for the feed indexer (a second Lambda on the same stream)…');
+  const { feed } = createBankFeed({ client, eventsTable: tables.events, feedTable: outputs.FeedTableName });
+  const feedStarted = performance.now();
+  for (const accountId of [alice, bob, carol]) {
+    const version = await app.store.streamVersion(accountId);
+    const indexed = await until(
+      async () => ((await feed.streamPosition(accountId))?.version ?? 0) >= version,
+      PROJECTION_TIMEOUT_MS,
+    );
+    expect(indexed, `${accountId} reached version ${version} in the feed`);
+  }
+  const feedMs = performance.now() - feedStarted;
+  const feedCheck = await verifyFeed(client, feed);
+  expect(feedCheck.problems === 0, `${feedCheck.problems} feed problems (validateFeed)`);
+  expect(
+    feedCheck.auditMismatches === 0 && feedCheck.auditLines === feedCheck.auditExpected,
+    `audit trail: ${feedCheck.auditLines} lines for ${feedCheck.auditExpected} events, ${feedCheck.auditMismatches} wrong`,
+  );
+
   const latency = api.latency();
   const statuses = new Map<number, number>();
   for (const sent of api.sent) statuses.set(sent.status, (statuses.get(sent.status) ?? 0) + 1);
@@ -192,6 +214,7 @@ async function exercise(outputs: StackOutputs, runId: string): Promise<boolean> 
       `  HTTP requests        ${api.sent.length} (${[...statuses].map(([status, n]) => `${n}× ${status}`).join(', ')})`,
       `  HTTP latency         p50 ${latency.p50.toFixed(0)} ms, p95 ${latency.p95.toFixed(0)} ms, max ${latency.max.toFixed(0)} ms (from this machine)`,
       `  projections          caught up ${(projectionMs / 1000).toFixed(1)} s after the last command`,
+      `  feed                 indexed ${(feedMs / 1000).toFixed(1)} s after the projections; ${feedCheck.positions} positions for ${feedCheck.events} events, ${feedCheck.problems} problems; audit trail ${feedCheck.auditLines} lines`,
       '  capacity consumed (ReturnConsumedCapacity, commands sent from here):',
       ...capacity,
       `  verification         ${verification.accounts} accounts, ${verification.events} events, ${verification.summariesChecked} summaries, ${verification.statementPagesChecked} statement pages: ${verification.mismatchCount} mismatches, ${verification.integrityProblemCount} broken invariants; reading them cost ${verifyCapacity.requests} requests, ${verifyCapacity.readCapacityUnits} RCU`,

@@ -3,6 +3,7 @@ import {
   DynamoEsFunction,
   type EventSourceSettings,
   EventStoreTable,
+  FeedIndexer,
   StreamProjection,
 } from '@dynamo-es/cdk';
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
@@ -29,10 +30,13 @@ export interface BankAccountStackProps extends StackProps {
   readonly httpHandlerEntry?: string;
   /** Projection handler (exports `handler`). Default: `examples/bank-account/src/lambda/projections.ts`. */
   readonly projectionHandlerEntry?: string;
+  /** Feed indexer (exports `handler`). Default: `examples/bank-account/src/lambda/feed-indexer.ts`. */
+  readonly feedIndexerHandlerEntry?: string;
   /**
    * What deleting the stack does to the events table, the system of record. Default: `RETAIN`,
    * with deletion protection on. `DESTROY` also turns deletion protection off (throwaway stacks,
-   * such as `npm run smoke:aws`). Snapshots and read models always go with the stack.
+   * such as `npm run smoke:aws`). The feed table follows it too (it can be rebuilt from the
+   * events table, but that is a full scan). Snapshots and read models always go with the stack.
    */
   readonly removalPolicy?: RemovalPolicy;
   /** Event source mapping tuning; see `EventSourceSettings` of `@dynamo-es/cdk` for the defaults. */
@@ -43,8 +47,8 @@ export interface BankAccountStackProps extends StackProps {
 
 /**
  * The bank-account example on AWS, from the constructs of `@dynamo-es/cdk`: the events table
- * (with snapshots), the projections fed by its stream, and the HTTP API handler, each function
- * allowed exactly the actions it sends. What is left here is the bank's own wiring.
+ * (with snapshots), the projections and the feed indexer fed by its stream, and the HTTP API
+ * handler, each function allowed exactly the actions it sends. What is left here is the bank's own wiring.
  *
  * @example
  * new BankAccountStack(new App(), 'DynamoEsBankAccount', { removalPolicy: RemovalPolicy.DESTROY });
@@ -68,6 +72,17 @@ export class BankAccountStack extends Stack {
         bundling: FROM_SOURCES,
       },
       ...props.projectionFeed,
+    });
+    // A second consumer of the same stream: every event's global position, for the audit trail
+    // (events by type) and for projections added later (rebuilt from the feed, in global order).
+    const feed = new FeedIndexer(this, 'Feed', {
+      eventStore: events,
+      handler: {
+        entry: props.feedIndexerHandlerEntry ?? lambdaSource('feed-indexer.ts'),
+        depsLockFilePath: LOCK_FILE,
+        bundling: FROM_SOURCES,
+      },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
 
     const httpHandler = new DynamoEsFunction(this, 'HttpApiHandler', {
@@ -99,5 +114,7 @@ export class BankAccountStack extends Stack {
     new CfnOutput(this, 'ReadModelTableName', { value: projections.readModelTable.tableName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: projections.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'ProjectionFunctionName', { value: projections.function.functionName });
+    new CfnOutput(this, 'FeedTableName', { value: feed.feedTable.tableName });
+    new CfnOutput(this, 'FeedDeadLetterQueueUrl', { value: feed.deadLetterQueue.queueUrl });
   }
 }

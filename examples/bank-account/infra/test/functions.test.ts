@@ -8,6 +8,7 @@ const EVENTS = 'EventsTable';
 const SNAPSHOTS = 'EventsSnapshotTable';
 const IDEMPOTENCY = 'EventsIdempotencyTable';
 const READ_MODELS = 'ProjectionsReadModelTable';
+const FEED = 'FeedFeedTable';
 const fn = (id: string) => resourceNamed(template, 'AWS::Lambda::Function', id);
 
 interface Statement {
@@ -43,7 +44,7 @@ const logsOf = (functionId: string) =>
   );
 
 describe('Lambda functions', () => {
-  it.each(['HttpApiHandler', 'ProjectionsHandler'])(
+  it.each(['HttpApiHandler', 'ProjectionsHandler', 'FeedHandler'])(
     '%s runs Node.js 22 on ARM64, with source maps, JSON logs and X-Ray',
     (id) => {
       const properties = fn(id)[1].Properties;
@@ -66,6 +67,16 @@ describe('Lambda functions', () => {
         SNAPSHOTS_TABLE_NAME: { Ref: tableId(SNAPSHOTS) },
         IDEMPOTENCY_TABLE_NAME: { Ref: tableId(IDEMPOTENCY) },
         READ_MODEL_TABLE_NAME: { Ref: tableId(READ_MODELS) },
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+  });
+
+  it('tells the feed indexer the names of the events and feed tables', () => {
+    expect(fn('FeedHandler')[1].Properties.Environment).toEqual({
+      Variables: {
+        EVENTS_TABLE_NAME: { Ref: tableId(EVENTS) },
+        FEED_TABLE_NAME: { Ref: tableId(FEED) },
         NODE_OPTIONS: '--enable-source-maps',
       },
     });
@@ -126,14 +137,43 @@ describe('IAM', () => {
     ]);
   });
 
-  it('attaches no managed policy and no other inline policy to either role', () => {
+  it('lets the feed indexer write the feed, read missing versions, read the stream and dead-letter', () => {
+    const events = tableId(EVENTS);
+    expect(statementsOf('FeedHandler')).toEqual([
+      XRAY,
+      logsOf('FeedHandler'),
+      allow(
+        [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:Query',
+          'dynamodb:BatchGetItem',
+        ],
+        [arnOf(tableId(FEED))],
+      ),
+      allow(['dynamodb:BatchGetItem'], [arnOf(events)]),
+      allow(
+        [
+          'dynamodb:DescribeStream',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          'dynamodb:ListStreams',
+        ],
+        [{ 'Fn::GetAtt': [events, 'StreamArn'] }],
+      ),
+      allow(['sqs:SendMessage'], [arnOf(logicalId('AWS::SQS::Queue', 'FeedDeadLetterQueue'))]),
+    ]);
+  });
+
+  it('attaches no managed policy and no other inline policy to any role', () => {
     const roles = Object.values(template.findResources('AWS::IAM::Role') as Record<string, CfnResource>);
-    expect(roles).toHaveLength(2);
+    expect(roles).toHaveLength(3);
     for (const role of roles) {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
       expect(role.Properties.Policies).toBeUndefined();
     }
-    expect(Object.keys(template.findResources('AWS::IAM::Policy'))).toHaveLength(2);
+    expect(Object.keys(template.findResources('AWS::IAM::Policy'))).toHaveLength(3);
   });
 
   it('grants nothing on every resource but X-Ray, whose actions have no resources', () => {

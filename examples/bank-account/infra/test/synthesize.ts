@@ -18,6 +18,7 @@ export function synthesize(props: BankAccountStackProps = {}): Template {
   const stack = new BankAccountStack(testApp(), 'BankAccountTest', {
     httpHandlerEntry: fixture('http-api.ts'),
     projectionHandlerEntry: fixture('projections.ts'),
+    feedIndexerHandlerEntry: fixture('feed-indexer.ts'),
     ...props,
   });
   return Template.fromStack(stack);
