@@ -1,5 +1,6 @@
-import { EventStore, type NewEventOf } from '@dynamo-es/event-store';
-import { type Feed, rebuildFeed } from '@dynamo-es/feed';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { EventStore, isCorruptEventError, type NewEventOf } from '@dynamo-es/event-store';
+import { type Feed, isUndecodableFeedEvent, RANGE_READ_MIN, rebuildFeed } from '@dynamo-es/feed';
 import {
   createReadModelTable,
   isInvalidProjectionError,
@@ -117,6 +118,78 @@ describe('rebuilding a projection from the feed', () => {
     const result = await readModels().rebuild(bankProjection({ name, version: 4 }), { source: lostFeed });
     expect(result.ready).toBe(true);
     expect(await documents(4)).toEqual(await documents(1));
+    fresh.destroy();
+  });
+});
+
+describe('an event of a handled type that cannot be decoded, rebuilt from the feed', () => {
+  it('is dead-lettered in its place, as the scan does, and the other events are applied', async () => {
+    const fresh = await feedTables();
+    const brokenStore = new EventStore<BankEvent>({ client: fresh.client, tableName: fresh.eventsTable });
+    const deposits = (count: number): NewEventOf<BankEvent>[] =>
+      Array.from({ length: count }, (_, index) => ({ type: 'MoneyDeposited', data: { amount: index + 1 } }));
+    const opened = (owner: string): NewEventOf<BankEvent> => ({ type: 'AccountOpened', data: { owner } });
+    // A short stream (read by key) and a run long enough to be read by one range Query.
+    const streams = { ok: 'bank/ok', short: 'bank/short', long: 'bank/long' };
+    await brokenStore.append(streams.ok, [opened('ok'), ...deposits(3)], { expectedVersion: 0 });
+    await brokenStore.append(streams.short, [opened('short'), ...deposits(3)], { expectedVersion: 0 });
+    await brokenStore.append(streams.long, [opened('long'), ...deposits(RANGE_READ_MIN + 3)], {
+      expectedVersion: 0,
+    });
+    for (const [streamId, version] of [
+      [streams.short, 3],
+      [streams.long, 5],
+    ] as const) {
+      const key = { s: { S: streamId }, v: { N: String(version) } };
+      const { Item } = await fresh.client.send(
+        new GetItemCommand({ TableName: fresh.eventsTable, Key: key }),
+      );
+      await fresh.client.send(
+        new PutItemCommand({ TableName: fresh.eventsTable, Item: { ...Item, b: { S: '{not json' } } }),
+      );
+    }
+    const brokenFeed = fresh.newFeed({ tableName: fresh.feedTable, eventStore: brokenStore });
+    await indexStreams(fresh, brokenFeed, Object.values(streams));
+
+    // A plain read still throws: only a reader that dead-letters asks for the events in place.
+    await expect(async () => {
+      for await (const _ of brokenFeed.readAll()) {
+      }
+    }).rejects.toSatisfy(isCorruptEventError);
+    const yielded = [];
+    for await (const page of brokenFeed.readPages({ undecodable: 'yield' })) yielded.push(...page.items);
+    expect(
+      yielded
+        .filter(isUndecodableFeedEvent)
+        .map(({ streamId, version, type }) => ({ streamId, version, type })),
+    ).toEqual([
+      { streamId: streams.short, version: 3, type: 'MoneyDeposited' },
+      { streamId: streams.long, version: 5, type: 'MoneyDeposited' },
+    ]);
+    expect(yielded).toHaveLength(4 + 4 + RANGE_READ_MIN + 4);
+
+    const models = new ReadModels({
+      client: readClient,
+      eventStore: brokenStore,
+      tableName: readModelTable,
+      logger: silentLogger,
+    });
+    const broken = uniqueId('broken');
+    const scanned = await models.rebuild(bankProjection({ name: broken, version: 1 }));
+    const fromFeed = await models.rebuild(bankProjection({ name: broken, version: 2 }), {
+      source: brokenFeed,
+    });
+    expect(scanned).toMatchObject({ ready: true, deadLetters: 2 });
+    expect(fromFeed).toMatchObject({ ready: true, deadLetters: 2, streams: 3 });
+    const letters = async (version: number) =>
+      (await models.deadLetters.list(bankProjection({ name: broken, version })))
+        .map(({ streamId, version: at }) => `${streamId}@${at}`)
+        .sort();
+    expect(await letters(2)).toEqual([`${streams.long}@5`, `${streams.short}@3`]);
+    expect(await letters(2)).toEqual(await letters(1));
+    const docs = (version: number) =>
+      models.reader<BankDoc>({ name: broken, version }, { pinned: true }).list();
+    expect(await docs(2)).toEqual(await docs(1));
     fresh.destroy();
   });
 });

@@ -8,7 +8,7 @@ import { FeedLog } from './indexer/feed-log.js';
 import { Indexer, type IndexOutcome } from './indexer/indexer.js';
 import { integerOption, positionOption } from './internal/validation.js';
 import type { FeedEntry } from './reader/entries.js';
-import type { FeedEvent, FeedEventSource } from './reader/fetch-events.js';
+import type { FeedEvent, FeedEventSource, UndecodableFeedEvent } from './reader/fetch-events.js';
 import { compileFilter, type FeedFilter, typesOf } from './reader/filter.js';
 import { locate } from './reader/locate.js';
 import { type FeedPage, type ReaderContext, readEntryPages, readEventPages } from './reader/read-pages.js';
@@ -58,6 +58,16 @@ export interface ReadAllOptions {
   readonly consistentRead?: boolean;
   /** Events fetched per request round (default 500). */
   readonly pageSize?: number;
+}
+
+/**
+ * Options of {@link Feed.readPages}: those of {@link ReadAllOptions}, and what to do with an event
+ * whose body cannot be decoded or upcast: `'throw'` its error (the default, as `readAll` does), or
+ * `'yield'` it in its place as an {@link UndecodableFeedEvent}, so that a reader that dead-letters
+ * (a projection rebuild) goes on with the others.
+ */
+export interface ReadPagesOptions extends ReadAllOptions {
+  readonly undecodable?: 'throw' | 'yield';
 }
 
 /**
@@ -141,10 +151,26 @@ export class Feed<E extends EventShape = EventShape> {
    * @example
    * for await (const { items, end } of feed.readPages({ fromPosition: 1 })) await apply(items, end - 1);
    */
-  async *readPages<T extends E = E>(options: ReadAllOptions = {}): AsyncGenerator<FeedPage<FeedEvent<T>>> {
+  readPages<T extends E = E>(
+    options: ReadPagesOptions & { readonly undecodable: 'yield' },
+  ): AsyncGenerator<FeedPage<FeedEvent<T> | UndecodableFeedEvent>>;
+  readPages<T extends E = E>(options?: ReadPagesOptions): AsyncGenerator<FeedPage<FeedEvent<T>>>;
+  async *readPages(
+    options: ReadPagesOptions = {},
+  ): AsyncGenerator<FeedPage<FeedEvent | UndecodableFeedEvent>> {
+    const undecodable = options.undecodable ?? 'throw';
+    if (undecodable !== 'throw' && undecodable !== 'yield') {
+      throw new InvalidFeedInputError(
+        'options.undecodable',
+        `expected 'throw' or 'yield', got ${String(undecodable)}`,
+      );
+    }
     const read = await this.#start(options);
     if (!read) return;
-    yield* readEventPages(this.#reader, read.meta, read.options) as AsyncGenerator<FeedPage<FeedEvent<T>>>;
+    yield* readEventPages(this.#reader, read.meta, {
+      ...read.options,
+      keepUndecodable: undecodable === 'yield',
+    });
   }
 
   /**

@@ -17,7 +17,13 @@ export {
   isMissingEventError,
   MissingEventError,
 } from './errors.js';
-export { Feed, type FeedOptions, MAX_BATCH_BYTES, type ReadAllOptions } from './feed.js';
+export {
+  Feed,
+  type FeedOptions,
+  MAX_BATCH_BYTES,
+  type ReadAllOptions,
+  type ReadPagesOptions,
+} from './feed.js';
 export {
   createFeedIndexer,
   type FeedIndexerHandler,
@@ -38,7 +44,13 @@ export {
   validateFeed,
 } from './operations/validate-feed.js';
 export type { FeedEntry } from './reader/entries.js';
-export { type FeedEvent, type FeedEventSource, RANGE_READ_MIN } from './reader/fetch-events.js';
+export {
+  type FeedEvent,
+  type FeedEventSource,
+  isUndecodableFeedEvent,
+  RANGE_READ_MIN,
+  type UndecodableFeedEvent,
+} from './reader/fetch-events.js';
 export type { FeedFilter } from './reader/filter.js';
 export type { FeedPage } from './reader/read-pages.js';
 export type { CatchUpResult, Subscription, SubscriptionOptions } from './subscription/subscription.js';

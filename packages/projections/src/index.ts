@@ -47,7 +47,7 @@ export type { Checkpoint } from './read-model/checkpoint-list.js';
 export type { ReadModelReader } from './read-model/document-reader.js';
 export { ReadModels, type ReadModelsOptions } from './read-models.js';
 export type { RebuildOptions, RebuildProgress, RebuildResult } from './rebuild/rebuild.js';
-export type { RebuildEventSource } from './rebuild/rebuild-source.js';
+export type { RebuildEventSource, UndecodableSourceEvent } from './rebuild/rebuild-source.js';
 export { createReadModelTable, readModelTableDefinition } from './table.js';
 export type { DeletedVersion } from './versions/delete-version.js';
 export type { VersionRecord, VersionStatus } from './versions/version-registry.js';

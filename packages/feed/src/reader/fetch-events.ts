@@ -1,8 +1,11 @@
 import {
   decodeEventItem,
   type EventShape,
+  isCorruptEventError,
+  isUpcastError,
   mapLimit,
   type ReadOptions,
+  readEventHeader,
   type StoredEvent,
   type UpcasterChain,
 } from '@dynamo-es/event-store';
@@ -13,6 +16,28 @@ import type { FeedEntry } from './entries.js';
 
 /** An event read from the feed: the stored event and its position in the feed. */
 export type FeedEvent<E extends EventShape = EventShape> = StoredEvent<E> & { readonly position: number };
+
+/**
+ * An indexed event whose body cannot be decoded or upcast (damaged, written by something else, or
+ * of a schema version no upcaster knows): its header, its position and why. Only read with
+ * `undecodable: 'yield'` (a rebuild dead-letters it); otherwise reading throws the error.
+ */
+export interface UndecodableFeedEvent {
+  readonly undecodable: true;
+  readonly streamId: string;
+  readonly version: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly position: number;
+  readonly error: unknown;
+}
+
+/** True for an {@link UndecodableFeedEvent} among the items of `readPages({ undecodable: 'yield' })`. */
+export const isUndecodableFeedEvent = (event: object): event is UndecodableFeedEvent =>
+  (event as Partial<UndecodableFeedEvent>).undecodable === true;
+
+type Undecodable = Omit<UndecodableFeedEvent, 'position'>;
+type Found = Map<string, StoredEvent | Undecodable>;
 
 /** What the feed needs of the event store: its table and client, its upcasters, its reads. */
 export interface FeedEventSource {
@@ -33,6 +58,8 @@ interface Fetch {
   readonly source: FeedEventSource;
   readonly consistentRead: boolean;
   readonly concurrency: number;
+  /** Hand back an event that cannot be decoded as an {@link UndecodableFeedEvent} instead of throwing. */
+  readonly keepUndecodable: boolean;
 }
 
 type Job = { kind: 'keys'; keys: FeedEntry[] } | { kind: 'range'; run: FeedEntry[] };
@@ -46,8 +73,11 @@ const keyOf = (streamId: string, version: number) => `${version}\u0000${streamId
  *
  * @throws MissingEventError when the events table lacks an indexed event.
  */
-export async function fetchEvents(fetch: Fetch, entries: readonly FeedEntry[]): Promise<FeedEvent[]> {
-  const found = new Map<string, StoredEvent>();
+export async function fetchEvents(
+  fetch: Fetch,
+  entries: readonly FeedEntry[],
+): Promise<(FeedEvent | UndecodableFeedEvent)[]> {
+  const found: Found = new Map();
   await mapLimit(jobsOf(entries), fetch.concurrency, async (job) => {
     if (job.kind === 'range') return readRange(fetch, job.run, found);
     return readKeys(fetch, job.keys, fetch.consistentRead, found);
@@ -63,7 +93,7 @@ export async function fetchEvents(fetch: Fetch, entries: readonly FeedEntry[]): 
         `position ${entry.position} lists "${entry.type}" for version ${entry.version} of "${entry.streamId}", which is a "${event.type}"`,
       );
     }
-    return { ...event, position: entry.position } as FeedEvent;
+    return { ...event, position: entry.position } as FeedEvent | UndecodableFeedEvent;
   });
 }
 
@@ -91,23 +121,42 @@ async function readKeys(
   fetch: Fetch,
   entries: readonly FeedEntry[],
   consistentRead: boolean,
-  found: Map<string, StoredEvent>,
+  found: Found,
 ): Promise<void> {
   const items = await fetch.events.getItems(entries, { consistentRead, concurrency: fetch.concurrency });
   for (const item of items) {
-    const event = fetch.source.upcasters.upcast(decodeEventItem(item));
+    const event = decode(fetch, item);
     found.set(keyOf(event.streamId, event.version), event);
   }
 }
 
-async function readRange(fetch: Fetch, run: readonly FeedEntry[], found: Map<string, StoredEvent>) {
+/** One item with the store's codec and upcasters; a failure (local work only) kept when asked to. */
+function decode(fetch: Fetch, item: Record<string, unknown>): StoredEvent | Undecodable {
+  try {
+    return fetch.source.upcasters.upcast(decodeEventItem(item as Parameters<typeof decodeEventItem>[0]));
+  } catch (error) {
+    const header = fetch.keepUndecodable ? readEventHeader(item) : undefined;
+    if (!header) throw error;
+    return { undecodable: true, ...header, error };
+  }
+}
+
+async function readRange(fetch: Fetch, run: readonly FeedEntry[], found: Found) {
   const first = run[0] as FeedEntry;
   const last = run[run.length - 1] as FeedEntry;
-  for await (const event of fetch.source.read(first.streamId, {
-    fromVersion: first.version,
-    toVersion: last.version,
-    consistentRead: fetch.consistentRead,
-  })) {
-    found.set(keyOf(event.streamId, event.version), event);
+  const read: StoredEvent[] = [];
+  try {
+    for await (const event of fetch.source.read(first.streamId, {
+      fromVersion: first.version,
+      toVersion: last.version,
+      consistentRead: fetch.consistentRead,
+    })) {
+      read.push(event);
+    }
+  } catch (error) {
+    // The store's read stops at an event it cannot decode: read the run by key, event by event.
+    if (!fetch.keepUndecodable || !(isCorruptEventError(error) || isUpcastError(error))) throw error;
+    return readKeys(fetch, run, fetch.consistentRead, found);
   }
+  for (const event of read) found.set(keyOf(event.streamId, event.version), event);
 }

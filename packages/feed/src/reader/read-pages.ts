@@ -3,7 +3,12 @@ import type { EventsTable } from '../dynamodb/events-table.js';
 import type { FeedLog } from '../indexer/feed-log.js';
 import { chunks } from '../internal/chunks.js';
 import { type FeedEntry, matchingEntries } from './entries.js';
-import { type FeedEvent, type FeedEventSource, fetchEvents } from './fetch-events.js';
+import {
+  type FeedEvent,
+  type FeedEventSource,
+  fetchEvents,
+  type UndecodableFeedEvent,
+} from './fetch-events.js';
 import type { EntryMatcher } from './filter.js';
 import { readBatches } from './read-batches.js';
 import { readTypeEntryPages } from './read-type-pages.js';
@@ -41,6 +46,8 @@ export interface PageOptions {
   readonly consistentRead: boolean;
   /** Events fetched per page at most. */
   readonly pageSize: number;
+  /** Events that cannot be decoded are handed back as {@link UndecodableFeedEvent}s instead of thrown. */
+  readonly keepUndecodable?: boolean;
 }
 
 /**
@@ -78,14 +85,15 @@ export async function* readEventPages(
   context: ReaderContext,
   meta: FeedMeta,
   options: PageOptions,
-): AsyncGenerator<FeedPage<FeedEvent>> {
+): AsyncGenerator<FeedPage<FeedEvent | UndecodableFeedEvent>> {
   const fetch = {
     events: context.events,
     source: context.source,
     consistentRead: options.consistentRead,
     concurrency: context.concurrency,
+    keepUndecodable: options.keepUndecodable === true,
   };
-  let pending: Promise<FeedPage<FeedEvent>> | undefined;
+  let pending: Promise<FeedPage<FeedEvent | UndecodableFeedEvent>> | undefined;
   for await (const page of readEntryPages(context.log, meta, options)) {
     const next = fetchEvents(fetch, page.items).then((items) => ({ ...page, items }));
     // Awaited below; until then a failure must not count as unhandled if the caller stops early.
