@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testClient, uniqueId } from '../../../test/support/dynamodb.js';
 import { random } from '../../projections/test/support/faults.js';
 import { queryDue, shardKey, shardOf } from '../src/deadlines/deadline-requests.js';
@@ -7,9 +7,10 @@ import { SagaEventType } from '../src/index.js';
 import { APPROVAL_TIMEOUT_MS } from './support/transfer-saga.js';
 import { createTables, type Tables, World } from './support/world.js';
 
+// Fresh tables per test: a poll fires every due deadline of the saga in the table.
 let tables: Tables;
 const worlds: World[] = [];
-beforeAll(async () => {
+beforeEach(async () => {
   tables = await createTables();
 });
 afterEach(() => {
@@ -34,7 +35,7 @@ const stepTypes = async (w: World, id: string) =>
   (await w.clean.readStream(w.process.streamIdOf(id))).events.map((event) => event.type);
 
 /** The index items of the saga's shard for `id`, due or not. */
-async function indexed(w: World, id: string) {
+async function indexed(id: string) {
   const output = await testClient().send(
     new QueryCommand({
       TableName: tables.readModels,
@@ -49,12 +50,12 @@ async function indexed(w: World, id: string) {
 describe('durable deadlines', () => {
   it('fires a due deadline into the saga (the clock is the process’s), not before it is due', async () => {
     const { w, id, from } = await waiting();
-    expect(await indexed(w, id)).toHaveLength(1);
+    expect(await indexed(id)).toHaveLength(1);
     w.advance(APPROVAL_TIMEOUT_MS - 1_000);
     expect(await w.process.pollDeadlines()).toEqual({ due: 0, fired: 0, stale: 0, failed: 0 });
     w.advance(2_000);
     expect(await w.process.pollDeadlines()).toEqual({ due: 1, fired: 1, stale: 0, failed: 0 });
-    expect(await indexed(w, id)).toHaveLength(0);
+    expect(await indexed(id)).toHaveLength(0);
     await w.settle(random(2));
     expect((await w.inspector.load(id)).ended?.outcome).toBe('released');
     expect(await w.state(from)).toEqual({ balance: 100, held: {}, closed: false });
@@ -77,7 +78,7 @@ describe('durable deadlines', () => {
     expect(await stepTypes(w, id)).toContain(SagaEventType.DeadlineFired);
     w.failWrites(() => undefined);
     expect(await w.process.pollDeadlines()).toEqual({ due: 1, fired: 0, stale: 1, failed: 0 });
-    expect(await indexed(w, id)).toHaveLength(0);
+    expect(await indexed(id)).toHaveLength(0);
     expect((await stepTypes(w, id)).filter((type) => type === SagaEventType.DeadlineFired)).toHaveLength(1);
   });
 
@@ -90,7 +91,7 @@ describe('durable deadlines', () => {
     w.advance(APPROVAL_TIMEOUT_MS + 1);
     expect(await w.process.pollDeadlines()).toEqual({ due: 1, fired: 0, stale: 1, failed: 0 });
     expect((await w.inspector.load(id)).version).toBe(ended.version);
-    expect(await indexed(w, id)).toHaveLength(0);
+    expect(await indexed(id)).toHaveLength(0);
   });
 
   it('does not lose a deadline when the worker crashes between the saga step and the index write', async () => {
@@ -108,7 +109,7 @@ describe('durable deadlines', () => {
     );
     await w.settle(random(4));
     expect(crashed).toBe(2);
-    expect(await indexed(w, id)).toHaveLength(1);
+    expect(await indexed(id)).toHaveLength(1);
     w.advance(APPROVAL_TIMEOUT_MS + 1);
     expect(await w.process.pollDeadlines()).toMatchObject({ fired: 1 });
   });
