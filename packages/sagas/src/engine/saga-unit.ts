@@ -1,7 +1,12 @@
 import type { StoredEvent } from '@dynamo-es/event-store';
-import type { Projection } from '@dynamo-es/projections';
+import type { Projection, ReadModelContext } from '@dynamo-es/projections';
 import { assertSagaId, SAGA_EVENT_TYPES, sagaStreamPrefix } from '../saga-events.js';
 import { type Dispatcher, dispatchStep } from './dispatch.js';
+
+/** What the unit keeps in each stream's own item, beside the checkpoint. */
+interface SagaMark {
+  readonly handled: number;
+}
 
 /** The name a saga's checkpoints and dead letters have in the read-model table. */
 export const unitName = (sagaName: string): string => `saga.${sagaName}`;
@@ -28,15 +33,18 @@ export function sagaUnit(dispatcher: Dispatcher): Projection {
     onPoisonEvent: 'skip-event' as const,
     eventTypes: [...types],
     handles: (type: string) => types.has(type),
-    apply: async (event: StoredEvent) => {
+    apply: async (event: StoredEvent, ctx: ReadModelContext) => {
       if (event.streamId.startsWith(prefix) && SAGA_EVENT_TYPES.includes(event.type)) {
         await dispatchStep(dispatcher, event.streamId.slice(prefix.length), event);
-        return;
+      } else {
+        const sagaId = saga.correlate(event);
+        if (sagaId === undefined) return;
+        assertSagaId(sagaId, `correlate.${event.type}(event)`);
+        await streams.advance(sagaId, { kind: 'event', event });
       }
-      const sagaId = saga.correlate(event);
-      if (sagaId === undefined) return;
-      assertSagaId(sagaId, `correlate.${event.type}(event)`);
-      await streams.advance(sagaId, { kind: 'event', event });
+      // The stream's own item (its checkpoint) is written once the batch is done: without it, the
+      // next delivery of the stream would read and run these events again (no-ops, but not free).
+      ctx.put<SagaMark>(event.streamId, { handled: event.version });
     },
     prefetchKeys: () => [],
     // Each stream's checkpoint in an item of its own: one conditional PutItem (1 WCU) per write.
