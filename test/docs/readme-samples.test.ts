@@ -43,6 +43,15 @@ const READMES: Readonly<Record<string, Context>> = {
     variables: { client: 'DynamoDBClient', readModels: 'ReadModels', accounts: 'Projection' },
     imports: { ...DYNAMODB, 'aws-lambda': ['type DynamoDBStreamHandler'] },
   },
+  'packages/sagas/README.md': {
+    packages: ['@dynamo-es/sagas', '@dynamo-es/event-store'],
+    // The quick start's saga and command handlers, defined in full in "A transfer with approval".
+    variables: {
+      eventStore: 'EventStore',
+      transfer: 'Saga<EventShape, unknown, CommandShape>',
+      commands: 'CommandHandlers<CommandShape>',
+    },
+  },
   'packages/stream-runner/README.md': { packages: ['@dynamo-es/stream-runner'], variables: {} },
   'packages/cli/README.md': { packages: ['@dynamo-es/cli'], variables: {} },
   'packages/local/README.md': { packages: ['@dynamo-es/local'], variables: {} },
