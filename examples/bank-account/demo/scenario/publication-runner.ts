@@ -79,9 +79,11 @@ export async function startLocalPublication(
     client,
     tableName: tables.events,
     handler: publisher.streamHandler(bankPublication, { onDelivered }),
-    batchSize: 100,
-    pollIntervalMs: 50,
-    maxPollIntervalMs: 250,
+    // Larger, less frequent batches than the projections': a stream's checkpoint is written once
+    // per batch, so this costs DynamoDB Local (busy with the workload) fewer writes per message.
+    batchSize: 1000,
+    pollIntervalMs: 500,
+    maxPollIntervalMs: 1000,
     retryBaseDelayMs: 50,
     onError: (error, context) => logs.push(`WARN publication runner ${context.operation}: ${String(error)}`),
     onFailure: (batch) => {
