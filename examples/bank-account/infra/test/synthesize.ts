@@ -18,6 +18,8 @@ export function synthesize(props: BankAccountStackProps = {}): Template {
   const stack = new BankAccountStack(testApp(), 'BankAccountTest', {
     httpHandlerEntry: fixture('http-api.ts'),
     projectionHandlerEntry: fixture('projections.ts'),
+    publisherHandlerEntry: fixture('publisher.ts'),
+    fraudWatchHandlerEntry: fixture('fraud-watch.ts'),
     ...props,
   });
   return Template.fromStack(stack);
