@@ -28,13 +28,13 @@ let streamName: string;
 const account = uniqueId('account');
 
 const published = async () =>
-  (await readDataStream(createKinesisClient(kinesalite.endpoint), streamName)).map(
+  (await readDataStream(await createKinesisClient(kinesalite.endpoint), streamName)).map(
     (record) => JSON.parse(record.data) as { streamVersion: number; data: { amount: number } },
   );
 
 beforeAll(async () => {
   kinesalite = await startKinesalite();
-  const kinesis = createKinesisClient(kinesalite.endpoint);
+  const kinesis = await createKinesisClient(kinesalite.endpoint);
   streamName = uniqueId('cli-messages');
   const [tables] = await Promise.all([createTables(), createKinesisStream(kinesis, streamName)]);
   env = {

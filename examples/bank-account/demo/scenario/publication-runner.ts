@@ -57,7 +57,7 @@ export async function startLocalPublication(
   };
   const logger: Logger = { debug: () => {}, info: () => {}, warn: keep('WARN'), error: keep('ERROR') };
   const kinesalite: Kinesalite = await startKinesalite();
-  const kinesis: KinesisClient = createKinesisClient(kinesalite.endpoint);
+  const kinesis: KinesisClient = await createKinesisClient(kinesalite.endpoint);
   const streamName = `${tables.events}-public`;
   const fraudWatchTable = `${tables.events.replace(/-events$/, '')}-fraud-watch`;
   await Promise.all([

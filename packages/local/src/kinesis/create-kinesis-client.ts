@@ -1,11 +1,9 @@
-import {
-  CreateStreamCommand,
-  DescribeStreamSummaryCommand,
-  KinesisClient,
-  type KinesisClientConfig,
-} from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { KinesisClient, KinesisClientConfig } from '@aws-sdk/client-kinesis';
 import { assertLocalEndpoint } from '../assert-local-endpoint.js';
+
+// The Kinesis client and the HTTP/1.1 handler are optional peer dependencies, imported when first
+// used: `@dynamo-es/local/kinesis` loads without them (and `@dynamo-es/local` never needs them).
+const kinesisSdk = () => import('@aws-sdk/client-kinesis');
 
 /**
  * Creates a `KinesisClient` for a local endpoint (kinesalite): region `local`, static dummy
@@ -15,14 +13,18 @@ import { assertLocalEndpoint } from '../assert-local-endpoint.js';
  * @throws NonLocalEndpointError when the endpoint is not on this machine.
  * @example
  * ```ts
- * const client = createKinesisClient(kinesalite.endpoint);
+ * const client = await createKinesisClient(kinesalite.endpoint);
  * ```
  */
-export function createKinesisClient(
+export async function createKinesisClient(
   endpoint: string,
   config: Omit<KinesisClientConfig, 'endpoint'> = {},
-): KinesisClient {
+): Promise<KinesisClient> {
   assertLocalEndpoint(endpoint);
+  const [{ KinesisClient }, { NodeHttpHandler }] = await Promise.all([
+    kinesisSdk(),
+    import('@smithy/node-http-handler'),
+  ]);
   return new KinesisClient({
     endpoint,
     region: 'local',
@@ -46,6 +48,7 @@ export async function createKinesisStream(
   streamName: string,
   shards = 1,
 ): Promise<void> {
+  const { CreateStreamCommand, DescribeStreamSummaryCommand } = await kinesisSdk();
   await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: shards }));
   for (let attempt = 0; attempt < 100; attempt++) {
     const summary = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));

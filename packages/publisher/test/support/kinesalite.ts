@@ -14,7 +14,7 @@ export async function startKinesalite(): Promise<{
   stop(): Promise<void>;
 }> {
   const kinesalite = await start();
-  const client = createKinesisClient(kinesalite.endpoint);
+  const client = await createKinesisClient(kinesalite.endpoint);
   return {
     endpoint: kinesalite.endpoint,
     client,
@@ -25,7 +25,7 @@ export async function startKinesalite(): Promise<{
   };
 }
 
-export const kinesisClient = (endpoint: string): KinesisClient => createKinesisClient(endpoint);
+export const kinesisClient = (endpoint: string): Promise<KinesisClient> => createKinesisClient(endpoint);
 
 /** A new data stream of `shards` shards, active. */
 export async function createDataStream(client: KinesisClient, shards = 1): Promise<string> {
