@@ -131,7 +131,7 @@ async function throughputTable(
 ): Promise<BenchTable> {
   const { records } = setup;
   const batches = batchesOf(records, BATCH);
-  const sinkClient = setup.kinesis.newClient();
+  const sinkClient = await setup.kinesis.newClient();
   const sinkRequests = countRequests(sinkClient);
   const captured: PutRecordsCommandInput[][] = [];
   let capturing: PutRecordsCommandInput[] | undefined;
@@ -151,7 +151,7 @@ async function throughputTable(
     sink: kinesisSink({ client: sinkClient, streamName: setup.streamName }),
     logger: silentLogger,
   });
-  const raw = setup.kinesis.newClient();
+  const raw = await setup.kinesis.newClient();
   const times = {
     publisher: [] as number[],
     same: [] as number[],
@@ -337,7 +337,7 @@ async function claimCheckTable(
     ['1 KB message', 1],
     ['1.5 MiB message (claim-checked)', 1_500],
   ] as const) {
-    const sinkClient = setup.kinesis.newClient();
+    const sinkClient = await setup.kinesis.newClient();
     const sink = countRequests(sinkClient);
     const s3Requests = countRequests(setup.s3.client);
     s3Requests.reset();

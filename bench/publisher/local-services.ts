@@ -3,65 +3,38 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { createKinesisClient, createKinesisStream, startKinesalite as start } from '@dynamo-es/local/kinesis';
 
 const require = createRequire(import.meta.url);
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-
-interface Closable {
-  close(done: (error?: Error) => void): void;
-}
-
-/** kinesalite in this process (in memory), and an HTTP/1.1 client for it. */
+/** kinesalite in this process (in memory), and HTTP/1.1 clients for it (`@dynamo-es/local/kinesis`). */
 export async function startKinesalite(): Promise<{
   client: KinesisClient;
-  newClient(): KinesisClient;
+  newClient(): Promise<KinesisClient>;
   stop(): Promise<void>;
 }> {
-  const server = (
-    require('kinesalite') as (
-      o: object,
-    ) => Closable & { listen(p: number, h: string, d: () => void): void; address(): AddressInfo }
-  )({
-    createStreamMs: 0,
-    shardLimit: 100_000,
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${server.address().port}`;
+  const kinesalite = await start();
   const clients: KinesisClient[] = [];
-  const newClient = () => {
-    const client = new KinesisClient({
-      endpoint,
-      region: 'local',
-      credentials,
-      requestHandler: new NodeHttpHandler(),
-      maxAttempts: 1,
-    });
+  const newClient = async () => {
+    const client = await createKinesisClient(kinesalite.endpoint);
     clients.push(client);
     return client;
   };
-  const client = newClient();
+  const client = await newClient();
   return {
     client,
     newClient,
     stop: async () => {
       for (const c of clients) c.destroy();
-      await new Promise<void>((resolve, reject) =>
-        server.close((error) => (error ? reject(error) : resolve())),
-      );
+      await kinesalite.stop();
     },
   };
 }
 
 export async function createDataStream(client: KinesisClient, name: string): Promise<string> {
-  await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: 4 }));
-  for (;;) {
-    const summary = await client.send(new DescribeStreamSummaryCommand({ StreamName: name }));
-    if (summary.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return name;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await createKinesisStream(client, name, 4);
+  return name;
 }
 
 /** s3rver on a temporary directory, and a path-style client with a bucket. */

@@ -17,6 +17,8 @@ import { LagTracker } from './scenario/lag-tracker.js';
 import { OptionsError, parseOptions, type ScenarioOptions, USAGE } from './scenario/options.js';
 import { createProgressBar } from './scenario/progress.js';
 import { type LocalProjections, startLocalProjections } from './scenario/projection-runner.js';
+import { checkPublication } from './scenario/publication-report.js';
+import { type LocalPublication, startLocalPublication } from './scenario/publication-runner.js';
 import { failures, formatReport, type RunReport } from './scenario/report.js';
 import { runScenario } from './scenario/run-scenario.js';
 import { serveUntilStopped } from './scenario/serve.js';
@@ -53,6 +55,7 @@ async function main(options: ScenarioOptions): Promise<number> {
   const local = await connectDynamoDBLocal();
   let projections: LocalProjections | undefined;
   let feed: LocalFeed | undefined;
+  let publication: LocalPublication | undefined;
   try {
     const runId = Date.now().toString(36);
     const tables = bankTableNames(`bank-${runId}`);
@@ -66,6 +69,8 @@ async function main(options: ScenarioOptions): Promise<number> {
     await createFeedTable(local.client, { tableName: feedTable });
     const feedLogs: string[] = [];
     feed = await startLocalFeed(local.client, { events: tables.events, feed: feedTable }, feedLogs);
+    // Service 1 to service 2: the bank's public messages to Kinesis (kinesalite), fraud-watch consuming them.
+    publication = await startLocalPublication(local.client, tables);
     const startupMs = performance.now() - started;
 
     console.log(
@@ -96,6 +101,7 @@ async function main(options: ScenarioOptions): Promise<number> {
       verification: await verifyReadModels({ client: local.client, tables, http: { handler, sample: 50 } }),
       feed: { caughtUp: feedCaughtUp, logs: feedLogs.length, ...(await verifyFeed(local.client, feed.feed)) },
       totals: await app.queries.totals(),
+      publication: await checkPublication(publication, local.client, tables.events, CATCH_UP_TIMEOUT_MS),
       totalMs: performance.now() - started,
     };
     console.log(formatReport(report));
@@ -105,6 +111,7 @@ async function main(options: ScenarioOptions): Promise<number> {
   } finally {
     await projections?.stop();
     await feed?.stop();
+    await publication?.stop();
     await local.stop();
   }
 }

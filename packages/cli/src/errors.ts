@@ -11,6 +11,7 @@ export const CliErrorCode = {
   StreamNotFound: 'DYNAMO_ES_CLI_STREAM_NOT_FOUND',
   ProjectionsModule: 'DYNAMO_ES_CLI_PROJECTIONS_MODULE',
   ProjectionNotFound: 'DYNAMO_ES_CLI_PROJECTION_NOT_FOUND',
+  PublicationsModule: 'DYNAMO_ES_CLI_PUBLICATIONS_MODULE',
   CommandFailed: 'DYNAMO_ES_CLI_COMMAND_FAILED',
 } as const;
 export type CliErrorCode = (typeof CliErrorCode)[keyof typeof CliErrorCode];
@@ -124,6 +125,23 @@ export class ProjectionNotFoundError extends CliError {
 }
 
 /**
+ * The `--publications` module cannot be found, fails to load, exports no publication or no sink,
+ * or has no publication of the name asked for.
+ *
+ * @example
+ * throw new PublicationsModuleError('./publications.ts', 'it exports no sink');
+ */
+export class PublicationsModuleError extends CliError {
+  readonly modulePath: string;
+
+  constructor(modulePath: string, problem: string, options?: { cause?: unknown }) {
+    super(CliErrorCode.PublicationsModule, `publications module ${modulePath}: ${problem}`, options);
+    this.name = 'PublicationsModuleError';
+    this.modulePath = modulePath;
+  }
+}
+
+/**
  * A command did part of its work and failed at the rest, e.g. dead letters that failed again.
  *
  * @example
@@ -161,6 +179,9 @@ export const isProjectionsModuleError = (error: unknown): error is ProjectionsMo
 /** @example if (isProjectionNotFoundError(e)) console.log(e.projection); */
 export const isProjectionNotFoundError = (error: unknown): error is ProjectionNotFoundError =>
   hasCode(error, CliErrorCode.ProjectionNotFound);
+/** @example if (isPublicationsModuleError(e)) console.log(e.modulePath); */
+export const isPublicationsModuleError = (error: unknown): error is PublicationsModuleError =>
+  hasCode(error, CliErrorCode.PublicationsModule);
 /** @example if (isCommandFailedError(e)) console.log(e.message); */
 export const isCommandFailedError = (error: unknown): error is CommandFailedError =>
   hasCode(error, CliErrorCode.CommandFailed);

@@ -6,11 +6,13 @@ export {
   isCommandFailedError,
   isProjectionNotFoundError,
   isProjectionsModuleError,
+  isPublicationsModuleError,
   isStreamNotFoundError,
   isTableNotFoundError,
   isUsageError,
   ProjectionNotFoundError,
   ProjectionsModuleError,
+  PublicationsModuleError,
   StreamNotFoundError,
   TableNotFoundError,
   UsageError,
@@ -19,4 +21,9 @@ export { type CliIo, processIo } from './io.js';
 export { CliEnvironment } from './options.js';
 export { type LoadedProjections, loadProjections, pickProjection } from './projections/load-projections.js';
 export type { ProjectionVersionStatus, StatusReport, StreamStatus } from './projections/status-report.js';
+export {
+  type LoadedPublications,
+  loadPublications,
+  pickPublication,
+} from './publications/load-publications.js';
 export { run } from './run.js';

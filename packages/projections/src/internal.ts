@@ -14,3 +14,5 @@ export { DEFAULT_RULES } from './engine/rules.js';
 export { type CheckpointWriteResult, StreamCheckpoints } from './engine/stream-checkpoints.js';
 export { batchItemFailures } from './handler/batch-failures.js';
 export { type DeliveredRecord, decodeRecords, toStreamJobs } from './handler/delivered-records.js';
+export { createReader } from './read-model/document-reader.js';
+export { ReadModelTable } from './table/read-model-table.js';

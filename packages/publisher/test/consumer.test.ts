@@ -219,6 +219,17 @@ describe('the consumer side (service 2)', () => {
     expect(await reader.get(key)).toEqual({ sum: 33, count: 4 });
   });
 
+  it("reads its read models without the publishing service's event store; refuses a projection it does not apply", async () => {
+    const { account, bodies } = await publishedBodies([opened('Ada'), deposit(3)]);
+    const projection = balances();
+    const consumer = new MessageConsumer({ client, tableName: serviceTable, projections: [projection] });
+    await consumer.sqsHandler()(sqsEvent(bodies));
+    expect(await consumer.reader<Balance>(projection).get(account)).toEqual({ total: 3, versions: [1, 2] });
+    expect(() => consumer.reader(balances())).toThrow(
+      /invalid projection.*expected one of the consumer's projections/,
+    );
+  });
+
   it('refuses a consumer without projections or table', () => {
     expect(() => new MessageConsumer({ client, tableName: serviceTable, projections: [] })).toThrow(
       /invalid projections/,

@@ -68,7 +68,7 @@ async function runScenario(scenario: Scenario): Promise<void> {
     streamIds.map((streamId, index) => appendAll(bank.store, streamId, scenario.histories[index]!)),
   );
   const streamName = await createDataStream(kinesis.client, scenario.shards);
-  const sinkClient = kinesisClient(kinesis.endpoint);
+  const sinkClient = await kinesisClient(kinesis.endpoint);
   injectPutRecordsFaults(sinkClient, (entries) => {
     const roll = rand();
     if (roll < scenario.requestFaultRate / 2) return { request: 'before' };

@@ -121,7 +121,7 @@ describe('publishing to Kinesis (kinesalite)', () => {
     await appendAll(bank.store, a, [opened('Ada'), deposit(1), deposit(2)]);
     await appendAll(bank.store, b, [opened('Bob'), deposit(3)]);
     const streamName = await createDataStream(kinesis.client);
-    const faulty = kinesisClient(kinesis.endpoint);
+    const faulty = await kinesisClient(kinesis.endpoint);
     let rejectA = true;
     let sendsOfA = 0;
     injectPutRecordsFaults(faulty, (entries) => {

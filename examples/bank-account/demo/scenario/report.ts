@@ -5,6 +5,7 @@ import type { BankTotals } from '../../src/projections/bank-totals.js';
 import type { FeedVerification } from '../verification/verify-feed.js';
 import type { Verification } from '../verification/verify-read-models.js';
 import type { ScenarioOptions } from './options.js';
+import { type PublicationReport, publicationFailures, publicationLines } from './publication-report.js';
 import type { ScenarioStats } from './run-scenario.js';
 
 /** Everything the main job measured. */
@@ -26,6 +27,8 @@ export interface RunReport {
   /** The feed, checked against the events table, and the audit trail read from it by type. */
   readonly feed: FeedVerification & { readonly caughtUp: boolean; readonly logs: number };
   readonly totals: BankTotals;
+  /** The bank's public messages on Kinesis, and fraud-watch's read model built from them. */
+  readonly publication?: PublicationReport;
   readonly totalMs: number;
 }
 
@@ -51,6 +54,7 @@ export function failures(report: RunReport): string[] {
     );
   if (stats.idempotencyFailures > 0)
     reasons.push(`${stats.idempotencyFailures} retried requests not recognised`);
+  if (report.publication) reasons.push(...publicationFailures(report.publication));
   return reasons;
 }
 
@@ -84,6 +88,7 @@ export function formatReport(report: RunReport): string {
           `${currency} held ${formatMoney(t.balance, currency)} (deposited ${formatMoney(t.deposited, currency)})`,
       )
       .join('; ')}`,
+    ...(report.publication ? publicationLines(report.publication) : []),
     `  total time           ${s(report.totalMs)} (DynamoDB Local and tables ${s(report.startupMs)})`,
   ];
   for (const mismatch of v.mismatches) {

@@ -11,6 +11,7 @@ import type { ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { BankHttpApi } from './bank-http-api.js';
+import { FraudWatchService } from './fraud-watch-service.js';
 import { HandlerEnvironment } from './handler-environment.js';
 
 const lambdaSource = (file: string) => fileURLToPath(new URL(`../../src/lambda/${file}`, import.meta.url));
@@ -32,6 +33,10 @@ export interface BankAccountStackProps extends StackProps {
   readonly projectionHandlerEntry?: string;
   /** Feed indexer (exports `handler`). Default: `examples/bank-account/src/lambda/feed-indexer.ts`. */
   readonly feedIndexerHandlerEntry?: string;
+  /** The bank's publisher (exports `handler`). Default: `examples/bank-account/src/lambda/publisher.ts`. */
+  readonly publisherHandlerEntry?: string;
+  /** Fraud-watch's SQS handler (exports `handler`). Default: `examples/bank-account/src/lambda/fraud-watch.ts`. */
+  readonly fraudWatchHandlerEntry?: string;
   /**
    * What deleting the stack does to the events table, the system of record. Default: `RETAIN`,
    * with deletion protection on. `DESTROY` also turns deletion protection off (throwaway stacks,
@@ -107,6 +112,16 @@ export class BankAccountStack extends Stack {
       throttle: props.apiThrottle ?? { rateLimit: 50, burstLimit: 100 },
     });
 
+    // Service 2: the bank's public messages through SNS and SQS into fraud-watch's own table.
+    const fraudWatch = new FraudWatchService(this, 'FraudWatch', {
+      eventStore: events,
+      checkpointTable: projections.readModelTable,
+      publisherEntry: props.publisherHandlerEntry ?? lambdaSource('publisher.ts'),
+      consumerEntry: props.fraudWatchHandlerEntry ?? lambdaSource('fraud-watch.ts'),
+      depsLockFilePath: LOCK_FILE,
+      bundling: FROM_SOURCES,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the bank HTTP API' });
     new CfnOutput(this, 'EventsTableName', { value: events.table.tableName });
     new CfnOutput(this, 'SnapshotsTableName', { value: events.snapshotTable!.tableName });
@@ -116,5 +131,7 @@ export class BankAccountStack extends Stack {
     new CfnOutput(this, 'ProjectionFunctionName', { value: projections.function.functionName });
     new CfnOutput(this, 'FeedTableName', { value: feed.feedTable.tableName });
     new CfnOutput(this, 'FeedDeadLetterQueueUrl', { value: feed.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'BankPublicTopicArn', { value: fraudWatch.topic.topicArn });
+    new CfnOutput(this, 'FraudWatchTableName', { value: fraudWatch.table.tableName });
   }
 }

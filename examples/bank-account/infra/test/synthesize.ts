@@ -19,6 +19,8 @@ export function synthesize(props: BankAccountStackProps = {}): Template {
     httpHandlerEntry: fixture('http-api.ts'),
     projectionHandlerEntry: fixture('projections.ts'),
     feedIndexerHandlerEntry: fixture('feed-indexer.ts'),
+    publisherHandlerEntry: fixture('publisher.ts'),
+    fraudWatchHandlerEntry: fixture('fraud-watch.ts'),
     ...props,
   });
   return Template.fromStack(stack);

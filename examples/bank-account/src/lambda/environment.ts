@@ -9,7 +9,14 @@ export const TableEnvironment = {
   ReadModels: 'READ_MODEL_TABLE_NAME',
   /** The feed table, as `FeedIndexer` of `@dynamo-es/cdk` sets it. */
   Feed: 'FEED_TABLE_NAME',
+  /** The publication's checkpoints and dead letters, as `StreamPublication` of `@dynamo-es/cdk` sets it. */
+  PublicationCheckpoints: 'CHECKPOINT_TABLE_NAME',
+  /** Fraud-watch's own table (set by `FraudWatchService` in `infra/`). */
+  FraudWatch: 'FRAUD_WATCH_TABLE_NAME',
 } as const;
+
+/** The SNS topic of the bank's messages, as `StreamPublication` sets it for an SNS sink. */
+export const PUBLICATION_TOPIC_ARN = 'PUBLICATION_TOPIC_ARN';
 
 /**
  * The value of a required environment variable. Read when the module loads, so a missing one fails

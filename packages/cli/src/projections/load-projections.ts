@@ -36,7 +36,10 @@ export interface LoadedProjections {
 export async function loadProjections(modulePath: string, cwd: string): Promise<LoadedProjections> {
   const path = isAbsolute(modulePath) ? modulePath : resolve(cwd, modulePath);
   if (!existsSync(path)) throw new ProjectionsModuleError(modulePath, `no such file (${path})`);
-  const exports = await importModule(modulePath, path);
+  const exports = await importUserModule(
+    path,
+    (problem, options) => new ProjectionsModuleError(modulePath, problem, options),
+  );
   const projections = collectProjections(modulePath, exports);
   if (projections.length === 0) {
     throw new ProjectionsModuleError(
@@ -68,34 +71,36 @@ export function pickProjection(loaded: LoadedProjections, name: string, version?
   return newest;
 }
 
-async function importModule(modulePath: string, path: string): Promise<Record<string, unknown>> {
+/** Explains why a user module could not be used: the error of the option that named it. */
+export type ModuleProblem = (problem: string, options?: { cause?: unknown }) => Error;
+
+/**
+ * Imports a user module (`--projections`, `--publications`): a dynamic `import()`, with tsx
+ * registered on the first `.ts` file Node refuses. Failures become `fail`'s error.
+ */
+export async function importUserModule(path: string, fail: ModuleProblem): Promise<Record<string, unknown>> {
   const url = pathToFileURL(path).href;
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (error) {
-    if (
-      (error as { code?: string }).code === 'ERR_UNKNOWN_FILE_EXTENSION' &&
-      (await registerTsx(modulePath))
-    ) {
+    if ((error as { code?: string }).code === 'ERR_UNKNOWN_FILE_EXTENSION' && (await registerTsx(fail))) {
       // Node remembers the failed import of `url`: ask for it under another URL.
-      return importOnce(modulePath, `${url}?typescript`);
+      return importOnce(`${url}?typescript`, fail);
     }
-    throw loadError(modulePath, error);
+    throw loadError(fail, error);
   }
 }
 
-async function importOnce(modulePath: string, url: string): Promise<Record<string, unknown>> {
+async function importOnce(url: string, fail: ModuleProblem): Promise<Record<string, unknown>> {
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (error) {
-    throw loadError(modulePath, error);
+    throw loadError(fail, error);
   }
 }
 
-const loadError = (modulePath: string, error: unknown) =>
-  new ProjectionsModuleError(modulePath, `it failed to load: ${(error as Error).message ?? String(error)}`, {
-    cause: error,
-  });
+const loadError = (fail: ModuleProblem, error: unknown) =>
+  fail(`it failed to load: ${(error as Error).message ?? String(error)}`, { cause: error });
 
 let tsxRegistered = false;
 
@@ -103,14 +108,13 @@ let tsxRegistered = false;
  * Lets Node import TypeScript (once; false when it was registered already, so it cannot help).
  * `tsx` is an optional peer dependency: without it, say how to get it or to avoid it.
  */
-async function registerTsx(modulePath: string): Promise<boolean> {
+async function registerTsx(fail: ModuleProblem): Promise<boolean> {
   if (tsxRegistered) return false;
   let api: { register: () => unknown };
   try {
     api = (await import('tsx/esm/api')) as { register: () => unknown };
   } catch (error) {
-    throw new ProjectionsModuleError(
-      modulePath,
+    throw fail(
       'it is TypeScript and no TypeScript loader is installed: `npm install --save-dev tsx` ' +
         '(the CLI then loads .ts modules itself), run the CLI under one (`node --import tsx`), ' +
         'or point --module at the compiled .js',
@@ -142,7 +146,7 @@ function collectProjections(modulePath: string, exports: Record<string, unknown>
   return [...found.values()];
 }
 
-function findUpcasters(exports: Record<string, unknown>): Upcasters | undefined {
+export function findUpcasters(exports: Record<string, unknown>): Upcasters | undefined {
   const fromDefault = isObject(exports.default) ? exports.default.upcasters : undefined;
   const upcasters = exports.upcasters ?? fromDefault;
   return isObject(upcasters) ? (upcasters as Upcasters) : undefined;
@@ -160,5 +164,5 @@ function isProjection(value: unknown): value is Projection {
   );
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
+export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null;

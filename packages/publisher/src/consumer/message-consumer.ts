@@ -1,8 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type Logger, silentLogger } from '@dynamo-es/event-store';
-import type { Projection } from '@dynamo-es/projections';
-import { DEFAULT_RULES } from '@dynamo-es/projections/internal';
+import type { Projection, ProjectionRef, ReadModelReader } from '@dynamo-es/projections';
+import { createReader, DEFAULT_RULES, ReadModelTable } from '@dynamo-es/projections/internal';
 import type {
   KinesisStreamBatchResponse,
   KinesisStreamEvent,
@@ -150,6 +150,28 @@ export class MessageConsumer {
       if (failed.size > 0)
         throw new Error(`${failed.size} of ${records.length} messages must be delivered again`);
     };
+  }
+
+  /**
+   * A reader of one of the consumer's projections, on its table (strongly consistent `get`, and
+   * `list` for tests and tools): the subscribing service reads its read models without an event
+   * store of the publishing service.
+   *
+   * @example
+   * const watched = await consumer.reader<Watch>(suspicious).get('account-42');
+   */
+  reader<D = unknown>(projection: ProjectionRef): ReadModelReader<D> {
+    if (
+      !this.#config.projections.some((p) => p.name === projection?.name && p.version === projection.version)
+    ) {
+      throw new InvalidPublicationError(
+        'projection',
+        `expected one of the consumer's projections, got ${String(projection?.name)}`,
+      );
+    }
+    return createReader<D>(new ReadModelTable(this.#config.client, this.#config.tableName), projection, {
+      pinned: true,
+    });
   }
 
   async #consume(messages: readonly { itemId: string; body: string }[]): Promise<ReadonlySet<string>> {
