@@ -1,0 +1,280 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type EventShape, type EventStore, type Logger, silentLogger } from '@dynamo-es/event-store';
+import { createReadModelTable, type DeadLetter } from '@dynamo-es/projections';
+import { DEFAULT_RULES, StreamCheckpoints } from '@dynamo-es/projections/internal';
+import { type CommandHandlers, type CommandRetry, DEFAULT_COMMAND_RETRY } from './commands.js';
+import { DeadlineIndex } from './deadlines/deadline-index.js';
+import { type PollResult, pollDeadlines } from './deadlines/deadline-poller.js';
+import { type Dispatcher, sendPending } from './engine/dispatch.js';
+import type { ReactionStats } from './engine/react.js';
+import { sagaUnit } from './engine/saga-unit.js';
+import { createSagaHandler, type SagaStreamHandler } from './engine/stream-handler.js';
+import { InvalidSagaError, SagaNotFoundError } from './errors.js';
+import type { CommandShape, Saga } from './saga.js';
+import { assertSagaId, sagaStreamId } from './saga-events.js';
+import type { SagaInstance } from './saga-instance.js';
+import { SagaStreams } from './saga-streams.js';
+
+/**
+ * What a {@link SagaProcess} runs a saga with.
+ *
+ * @example
+ * const options: SagaProcessOptions<TransferState, AccountCommand> = { saga: transfer, eventStore, commands };
+ */
+export interface SagaProcessOptions<S, C extends CommandShape> {
+  readonly saga: Saga<EventShape, S, C>;
+  /** The events table: source events, and the saga's own streams `saga.<name>.<sagaId>`. */
+  readonly eventStore: EventStore;
+  /** One handler per command type the saga sends (checked before any step is written). */
+  readonly commands: CommandHandlers<C>;
+  /** Client of the read-model table (checkpoints, dead letters, deadline index); default the store's. */
+  readonly client?: DynamoDBClient;
+  /** Default `${eventStore.tableName}-read-models`, the table `ReadModels` uses. */
+  readonly tableName?: string;
+  /** Partitions of the deadline index (default 8). Never lower it: the poller reads shards `0..shards-1`. */
+  readonly shards?: number;
+  /** Retries of a command handler that throws (default 3 calls, 50 ms base, 1 s cap). */
+  readonly commandRetry?: Partial<CommandRetry>;
+  /** Failed deliveries of one trigger before it is dead-lettered (default 5, as projections). */
+  readonly maxAttempts?: number;
+  /** Deadlines due at most this many per shard and poll (default 500). */
+  readonly maxDeadlinesPerShard?: number;
+  /** The clock of decisions and deadlines (default `() => new Date()`). */
+  readonly now?: () => Date;
+  /** Default: the event store's logger. */
+  readonly logger?: Logger;
+}
+
+/**
+ * Runs one saga: the stream handler that reacts to events and sends its commands (Lambda, or the
+ * `StreamRunner`), the deadline poller (a schedule, or {@link startDeadlineTimer}), and the
+ * operator's tools (`load`, `retry`, `abandon`, `deadLetters`).
+ *
+ * @example
+ * const transfers = new SagaProcess({ saga: transfer, eventStore, commands });
+ * export const handler = transfers.streamHandler();
+ * export const deadlines = transfers.deadlineHandler();
+ */
+export class SagaProcess<S, C extends CommandShape> {
+  readonly saga: Saga<EventShape, S, C>;
+  readonly tableName: string;
+  readonly #options: SagaProcessOptions<S, C>;
+  readonly #dispatcher: Dispatcher;
+  readonly #streams: SagaStreams<S>;
+  readonly #client: DynamoDBClient;
+  readonly #now: () => Date;
+  readonly #logger: Logger;
+
+  constructor(options: SagaProcessOptions<S, C>) {
+    assertOptions(options);
+    const { saga, eventStore } = options;
+    this.saga = saga;
+    this.#options = options;
+    this.#client = options.client ?? eventStore.client;
+    this.tableName = options.tableName ?? `${eventStore.tableName}-read-models`;
+    this.#now = options.now ?? (() => new Date());
+    this.#logger = options.logger ?? eventStore.logger ?? silentLogger;
+    const commands = options.commands as CommandHandlers<CommandShape>;
+    this.#streams = new SagaStreams<S>({
+      store: eventStore,
+      saga,
+      now: this.#now,
+      knownCommands: (type) => typeof (commands as Record<string, unknown>)[type] === 'function',
+    });
+    const deadlines = new DeadlineIndex({
+      client: this.#client,
+      tableName: this.tableName,
+      sagaName: saga.name,
+      shards: options.shards ?? 8,
+    });
+    const retry = { ...DEFAULT_COMMAND_RETRY, ...options.commandRetry };
+    this.#dispatcher = { streams: this.#streams as SagaStreams<unknown>, commands, deadlines, retry };
+  }
+
+  /**
+   * The Lambda handler for the events table's DynamoDB Stream (assignable to
+   * `DynamoDBStreamHandler`, usable by the `StreamRunner`). Configure the event source mapping with
+   * `FunctionResponseTypes: ['ReportBatchItemFailures']`.
+   *
+   * @example
+   * export const handler: DynamoDBStreamHandler = transfers.streamHandler();
+   */
+  streamHandler(options: { readonly onBatch?: (stats: ReactionStats) => void } = {}): SagaStreamHandler {
+    return createSagaHandler({
+      client: this.#client,
+      tableName: this.tableName,
+      unit: sagaUnit(this.#dispatcher),
+      rules: { ...DEFAULT_RULES, maxAttempts: this.#options.maxAttempts ?? DEFAULT_RULES.maxAttempts },
+      eventStore: this.#options.eventStore,
+      logger: this.#logger,
+      now: this.#now,
+      ...(options.onBatch ? { onBatch: options.onBatch } : {}),
+    });
+  }
+
+  /**
+   * Fires every deadline due now (by the process's clock), exactly once each.
+   *
+   * @example
+   * const { fired } = await transfers.pollDeadlines();
+   */
+  pollDeadlines(): Promise<PollResult> {
+    return pollDeadlines({
+      index: this.#dispatcher.deadlines,
+      streams: this.#dispatcher.streams,
+      now: this.#now(),
+      maxPerShard: this.#options.maxDeadlinesPerShard ?? 500,
+      logger: this.#logger,
+    });
+  }
+
+  /**
+   * The Lambda handler for a schedule (an EventBridge rule `rate(1 minute)` or EventBridge
+   * Scheduler): one poll per invocation.
+   *
+   * @example
+   * export const deadlines = transfers.deadlineHandler();
+   */
+  deadlineHandler(): (event?: unknown, context?: unknown) => Promise<PollResult> {
+    return () => this.pollDeadlines();
+  }
+
+  /**
+   * The saga instance as its stream says (state, pending commands, deadlines, outcome).
+   *
+   * @example
+   * const { state, pending, deadlines, ended } = await transfers.load('t-42');
+   */
+  load(sagaId: string): Promise<SagaInstance<S>> {
+    assertSagaId(sagaId, 'sagaId');
+    return this.#streams.load(sagaId);
+  }
+
+  /** The saga instance's stream id (`saga.<name>.<sagaId>`). @example transfers.streamIdOf('t-42') */
+  streamIdOf(sagaId: string): string {
+    return sagaStreamId(this.saga.name, sagaId);
+  }
+
+  /**
+   * Sends the instance's pending commands again (same idempotency keys: never applied twice) and
+   * indexes its deadlines again: what an operator does once the cause of a dead letter is fixed.
+   *
+   * @example
+   * await transfers.retry('t-42');
+   * @throws SagaNotFoundError when the instance has no events.
+   */
+  async retry(sagaId: string): Promise<SagaInstance<S>> {
+    let instance = await this.#existing(sagaId);
+    for (const deadline of instance.deadlines) {
+      await this.#dispatcher.deadlines.put({ sagaId, deadlineId: deadline.id, at: deadline.at });
+    }
+    for (const command of instance.pending) {
+      instance = (await sendPending(this.#dispatcher, instance, command)) as SagaInstance<S>;
+    }
+    return instance;
+  }
+
+  /**
+   * Ends the instance with outcome `'abandoned'`: its pending commands are not sent any more, its
+   * deadlines never fire, later events are ignored. A no-op on an ended saga.
+   *
+   * @example
+   * await transfers.abandon('t-42', 'approved by phone, completed by hand');
+   * @throws SagaNotFoundError when the instance has no events.
+   */
+  async abandon(sagaId: string, reason: string): Promise<SagaInstance<S>> {
+    if (typeof reason !== 'string' || reason === '')
+      throw new InvalidSagaError('reason', 'expected a non-empty reason');
+    const instance = await this.#existing(sagaId);
+    return (await this.#streams.advance(sagaId, { kind: 'abandon', reason }, instance)).instance;
+  }
+
+  /**
+   * The saga's dead letters: triggers (source events, steps) that kept failing.
+   *
+   * @example
+   * const open = await transfers.deadLetters({ status: 'open' });
+   */
+  deadLetters(
+    filter: { readonly streamId?: string; readonly status?: 'open' | 'replayed' | 'all' } = {},
+  ): Promise<DeadLetter[]> {
+    const unit = sagaUnit(this.#dispatcher);
+    return new StreamCheckpoints({ client: this.#client, tableName: this.tableName, unit }).deadLetters(
+      filter,
+    );
+  }
+
+  /**
+   * Creates the read-model table unless it exists (checkpoints, dead letters, deadline index).
+   *
+   * @example
+   * await transfers.createTable();
+   */
+  createTable(): Promise<void> {
+    return createReadModelTable(this.#client, { tableName: this.tableName });
+  }
+
+  async #existing(sagaId: string): Promise<SagaInstance<S>> {
+    const instance = await this.load(sagaId);
+    if (instance.version === 0) throw new SagaNotFoundError(this.saga.name, sagaId);
+    return instance;
+  }
+}
+
+function assertOptions<S, C extends CommandShape>(options: SagaProcessOptions<S, C>): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidSagaError('options', 'expected { saga, eventStore, commands }');
+  }
+  const { saga, eventStore, commands } = options;
+  if (typeof saga?.react !== 'function' || typeof saga.correlate !== 'function') {
+    throw new InvalidSagaError('saga', 'expected a saga from defineSaga()');
+  }
+  if (typeof eventStore?.append !== 'function' || typeof eventStore.tableName !== 'string') {
+    throw new InvalidSagaError('eventStore', 'expected the EventStore of the events table');
+  }
+  if (typeof commands !== 'object' || commands === null) {
+    throw new InvalidSagaError(
+      'commands',
+      'expected { [commandType]: async (command, { idempotencyKey }) => ... }',
+    );
+  }
+  for (const [type, handler] of Object.entries(commands)) {
+    if (typeof handler !== 'function') throw new InvalidSagaError(`commands.${type}`, 'expected a function');
+  }
+  if (options.client !== undefined && typeof options.client?.send !== 'function') {
+    throw new InvalidSagaError('client', 'expected a DynamoDBClient from @aws-sdk/client-dynamodb');
+  }
+  if (
+    options.tableName !== undefined &&
+    (typeof options.tableName !== 'string' || options.tableName === '')
+  ) {
+    throw new InvalidSagaError('tableName', 'expected the name of the read-model table');
+  }
+  assertLimits(options);
+}
+
+function assertLimits<S, C extends CommandShape>(options: SagaProcessOptions<S, C>): void {
+  positive(options.shards, 'shards', 1_000);
+  positive(options.maxAttempts, 'maxAttempts', 1_000);
+  positive(options.maxDeadlinesPerShard, 'maxDeadlinesPerShard', 100_000);
+  positive(options.commandRetry?.attempts, 'commandRetry.attempts', 100);
+  for (const field of ['baseMs', 'capMs'] as const) {
+    const value = options.commandRetry?.[field];
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
+      throw new InvalidSagaError(
+        `commandRetry.${field}`,
+        `expected a non-negative integer, got ${String(value)}`,
+      );
+    }
+  }
+  if (options.now !== undefined && typeof options.now !== 'function') {
+    throw new InvalidSagaError('now', 'expected a function returning a Date');
+  }
+}
+
+function positive(value: number | undefined, path: string, max: number): void {
+  if (value === undefined) return;
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new InvalidSagaError(path, `expected an integer from 1 to ${max}, got ${String(value)}`);
+  }
+}
