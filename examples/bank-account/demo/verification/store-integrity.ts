@@ -119,7 +119,11 @@ function streamProblems(streamId: string, events: readonly StoredEvent<AccountEv
     }
     const held = [...holds.values()].reduce((sum, amount) => sum + amount, 0);
     if (held > balance)
-      problems.push({ rule: 'no overdraft', streamId, detail: `${held} held of ${balance} at v${event.version}` });
+      problems.push({
+        rule: 'no overdraft',
+        streamId,
+        detail: `${held} held of ${balance} at v${event.version}`,
+      });
   }
   return problems;
 }

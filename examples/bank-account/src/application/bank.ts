@@ -13,13 +13,13 @@ import {
 } from '../domain/bank-account.js';
 import { type CloseAccount, closeAccountDecider } from '../domain/close-account.js';
 import { SameAccountTransferError, TransferRequestNotFoundError } from '../domain/errors.js';
+import type { Currency, MinorUnits } from '../domain/money.js';
 import {
   type TransferOutcomeName,
   TransferRequest,
   transferRequestStream,
 } from '../domain/transfer-request.js';
 import { assertAccountId, assertTransferId, newAccountId } from './account-id.js';
-import type { Currency, MinorUnits } from '../domain/money.js';
 import type { MoveMoney, OpenAccount, TransferMoney } from './commands.js';
 import {
   type AccountOutcome,
@@ -121,7 +121,8 @@ export class Bank {
     assertAccountId(from);
     assertAccountId(to);
     if (from === to) throw new SameAccountTransferError(from);
-    if (typeof amount === 'number' && amount > this.#approvalLimit) return this.#requestLarge(command, context);
+    if (typeof amount === 'number' && amount > this.#approvalLimit)
+      return this.#requestLarge(command, context);
     const options = commandOptions('TransferMoney', { amount, currency }, context);
     const transferId = `tr-${context.requestId ?? options.metadata.causationId}`;
     const { aggregates, events, attempts, replayed } = await this.#accounts.updateMany(

@@ -40,7 +40,11 @@ export type AccountEvent =
     }
   | {
       readonly type: 'HoldReleased';
-      readonly data: { readonly transferId: string; readonly amount: MinorUnits; readonly reason: HoldReleaseReason };
+      readonly data: {
+        readonly transferId: string;
+        readonly amount: MinorUnits;
+        readonly reason: HoldReleaseReason;
+      };
     };
 
 /** Why held money went back: the transfer was rejected, its approval never came, or it could not be made. */

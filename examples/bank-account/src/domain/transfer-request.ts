@@ -58,7 +58,13 @@ export class TransferRequest extends Aggregate<TransferRequestState, TransferReq
     LargeTransferSettled: (state, { data }) => ({ ...state, status: 'settled', outcome: data.outcome }),
   });
 
-  request(transfer: { transferId: string; from: string; to: string; amount: MinorUnits; currency: Currency }) {
+  request(transfer: {
+    transferId: string;
+    from: string;
+    to: string;
+    amount: MinorUnits;
+    currency: Currency;
+  }) {
     if (this.state.status !== 'new') throw new TransferAlreadyDecidedError(transfer.transferId, 'requested');
     this.raise({ type: 'LargeTransferRequested', data: transfer });
   }

@@ -17,7 +17,10 @@ export function largeTransferCommands(bank: Bank): CommandHandlers<LargeTransfer
   });
   return {
     HoldFunds: ({ data }, { idempotencyKey }) =>
-      refusals(() => bank.holdFunds(data, context(idempotencyKey, data.transferId)), BankErrorCode.HoldExists),
+      refusals(
+        () => bank.holdFunds(data, context(idempotencyKey, data.transferId)),
+        BankErrorCode.HoldExists,
+      ),
     ReleaseHold: ({ data }, { idempotencyKey }) =>
       refusals(() => bank.releaseHold(data, context(idempotencyKey, data.transferId))),
     SendHeldTransfer: ({ data }, { idempotencyKey }) =>

@@ -17,7 +17,11 @@ export type LargeTransferCommand =
     }
   | {
       readonly type: 'ReleaseHold';
-      readonly data: { readonly transferId: string; readonly from: string; readonly reason: HoldReleaseReason };
+      readonly data: {
+        readonly transferId: string;
+        readonly from: string;
+        readonly reason: HoldReleaseReason;
+      };
     }
   | {
       readonly type: 'SendHeldTransfer';
@@ -68,19 +72,29 @@ export function largeTransferSaga(options: {
 }): Saga<TransferRequestEvent, LargeTransferState, LargeTransferCommand> {
   const { approvalWindowMs } = options;
   if (!Number.isSafeInteger(approvalWindowMs) || approvalWindowMs < 1) {
-    throw new RangeError(`approvalWindowMs must be a positive whole number of milliseconds, got ${approvalWindowMs}`);
+    throw new RangeError(
+      `approvalWindowMs must be a positive whole number of milliseconds, got ${approvalWindowMs}`,
+    );
   }
   const send = (state: LargeTransferState, transfer: Transfer): Next => ({
     state: { ...state, status: 'sending' },
     commands: [{ type: 'SendHeldTransfer', data: { ...pick(transfer), currency: transfer.currency } }],
     cancelDeadlines: [APPROVAL_DEADLINE],
   });
-  const release = (state: LargeTransferState, transfer: Transfer, outcome: 'rejected' | 'expired' | 'not-possible'): Next => ({
+  const release = (
+    state: LargeTransferState,
+    transfer: Transfer,
+    outcome: 'rejected' | 'expired' | 'not-possible',
+  ): Next => ({
     state: { ...state, status: 'releasing', outcome },
     commands: [
       {
         type: 'ReleaseHold',
-        data: { transferId: transfer.transferId, from: transfer.from, reason: outcome === 'not-possible' ? 'not-possible' : outcome },
+        data: {
+          transferId: transfer.transferId,
+          from: transfer.from,
+          reason: outcome === 'not-possible' ? 'not-possible' : outcome,
+        },
       },
     ],
     cancelDeadlines: [APPROVAL_DEADLINE],
@@ -144,4 +158,3 @@ export function largeTransferSaga(options: {
 }
 
 const pick = ({ transferId, from, to }: Transfer) => ({ transferId, from, to });
-
