@@ -88,7 +88,6 @@ function streamProblems(streamId: string, events: readonly StoredEvent<AccountEv
   const ids = new Set<string>();
   let balance = 0;
   const holds = new Map<string, number>();
-  const holdProblem = (detail: string) => problems.push({ rule: 'holds end once', streamId, detail });
   for (const [index, event] of events.entries()) {
     if (event.version !== index + 1) {
       problems.push({
@@ -103,20 +102,8 @@ function streamProblems(streamId: string, events: readonly StoredEvent<AccountEv
     balance += delta(event);
     if (balance < 0)
       problems.push({ rule: 'no overdraft', streamId, detail: `balance ${balance} at v${event.version}` });
-    if (event.type === 'FundsHeld') {
-      if (holds.has(event.data.transferId)) holdProblem(`${event.data.transferId} held twice`);
-      holds.set(event.data.transferId, event.data.amount);
-    }
-    const ended =
-      event.type === 'HoldReleased' || (event.type === 'TransferSent' && event.data.held)
-        ? event.data.transferId
-        : undefined;
-    if (ended !== undefined) {
-      const amount = holds.get(ended);
-      if (amount !== (event.data as { amount: number }).amount)
-        holdProblem(`${ended} ended at v${event.version} without a hold of that amount`);
-      holds.delete(ended);
-    }
+    const hold = holdProblem(event, holds);
+    if (hold) problems.push({ rule: 'holds end once', streamId, detail: hold });
     const held = [...holds.values()].reduce((sum, amount) => sum + amount, 0);
     if (held > balance)
       problems.push({
@@ -126,6 +113,25 @@ function streamProblems(streamId: string, events: readonly StoredEvent<AccountEv
       });
   }
   return problems;
+}
+
+/** Tracks the open holds of a stream: each placed once, ended once, with the amount held. */
+function holdProblem(event: StoredEvent<AccountEvent>, holds: Map<string, number>): string | undefined {
+  if (event.type === 'FundsHeld') {
+    const twice = holds.has(event.data.transferId);
+    holds.set(event.data.transferId, event.data.amount);
+    return twice ? `${event.data.transferId} held twice` : undefined;
+  }
+  const ended =
+    event.type === 'HoldReleased' || (event.type === 'TransferSent' && event.data.held)
+      ? event.data
+      : undefined;
+  if (ended === undefined) return undefined;
+  const amount = holds.get(ended.transferId);
+  holds.delete(ended.transferId);
+  return amount === ended.amount
+    ? undefined
+    : `${ended.transferId} ended at v${event.version} without a hold of that amount`;
 }
 
 function delta(event: StoredEvent<AccountEvent>): number {

@@ -25,6 +25,7 @@ import {
   type AccountOutcome,
   accountOutcome,
   type PendingTransferOutcome,
+  type TransferDecisionOutcome,
   type TransferOutcome,
   type TransferRequestView,
 } from './outcome.js';
@@ -170,12 +171,12 @@ export class Bank {
   }
 
   /** Approves a large transfer waiting for approval: the saga sends the held money. */
-  approveTransfer(transferId: string, context: CommandContext = {}): Promise<TransferRequestView> {
+  approveTransfer(transferId: string, context: CommandContext = {}): Promise<TransferDecisionOutcome> {
     return this.#decide(transferId, 'ApproveTransfer', context, (request) => request.approve(transferId));
   }
 
   /** Rejects a large transfer waiting for approval: the saga gives the held money back. */
-  rejectTransfer(transferId: string, context: CommandContext = {}): Promise<TransferRequestView> {
+  rejectTransfer(transferId: string, context: CommandContext = {}): Promise<TransferDecisionOutcome> {
     return this.#decide(transferId, 'RejectTransfer', context, (request) => request.reject(transferId));
   }
 
@@ -297,14 +298,14 @@ export class Bank {
     name: string,
     context: CommandContext,
     decide: (request: TransferRequest) => void,
-  ): Promise<TransferRequestView> {
+  ): Promise<TransferDecisionOutcome> {
     assertTransferId(transferId);
-    const { aggregate } = await this.#requests.update(
+    const { aggregate, attempts, replayed } = await this.#requests.update(
       transferRequestStream(transferId),
       decide,
       commandOptions(name, { transferId }, context),
     );
-    return requestView(transferId, aggregate);
+    return { ...requestView(transferId, aggregate), attempts, replayed };
   }
 
   async #move(

@@ -42,6 +42,13 @@ export interface TransferRequestView {
   readonly version: number;
 }
 
+/** What approving or rejecting a large transfer answers: its request after the decision. */
+export interface TransferDecisionOutcome extends TransferRequestView {
+  readonly attempts: number;
+  /** True when the request id had already been applied: nothing new was written. */
+  readonly replayed: boolean;
+}
+
 /** What a transfer answers. */
 export interface TransferOutcome {
   readonly transferId: string;
