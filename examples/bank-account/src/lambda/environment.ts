@@ -30,7 +30,9 @@ export function numberEnv(name: string, env: NodeJS.ProcessEnv = process.env): n
   if (value === undefined || value === '') return undefined;
   const number = Number(value);
   if (!Number.isSafeInteger(number) || number < 1) {
-    throw new Error(`Environment variable ${name} must be a positive whole number, not ${JSON.stringify(value)}`);
+    throw new Error(
+      `Environment variable ${name} must be a positive whole number, not ${JSON.stringify(value)}`,
+    );
   }
   return number;
 }
