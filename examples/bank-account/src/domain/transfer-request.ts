@@ -7,22 +7,22 @@ import type { Currency, MinorUnits } from './money.js';
  * person, settled by the large-transfer saga. The money itself moves on the account streams.
  */
 export type TransferRequestEvent =
-  | {
-      readonly type: 'LargeTransferRequested';
-      readonly data: {
-        readonly transferId: string;
-        readonly from: string;
-        readonly to: string;
-        readonly amount: MinorUnits;
-        readonly currency: Currency;
-      };
-    }
+  | { readonly type: 'LargeTransferRequested'; readonly data: LargeTransfer }
   | { readonly type: 'TransferApproved'; readonly data: { readonly transferId: string } }
   | { readonly type: 'TransferRejected'; readonly data: { readonly transferId: string } }
   | {
       readonly type: 'LargeTransferSettled';
       readonly data: { readonly transferId: string; readonly outcome: TransferOutcomeName };
     };
+
+/** What a large transfer is to do. */
+export interface LargeTransfer {
+  readonly transferId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly amount: MinorUnits;
+  readonly currency: Currency;
+}
 
 /** How a large transfer ended. */
 export type TransferOutcomeName = 'completed' | 'rejected' | 'expired' | 'refused' | 'not-possible';
@@ -58,13 +58,7 @@ export class TransferRequest extends Aggregate<TransferRequestState, TransferReq
     LargeTransferSettled: (state, { data }) => ({ ...state, status: 'settled', outcome: data.outcome }),
   });
 
-  request(transfer: {
-    transferId: string;
-    from: string;
-    to: string;
-    amount: MinorUnits;
-    currency: Currency;
-  }) {
+  request(transfer: LargeTransfer): void {
     if (this.state.status !== 'new') throw new TransferAlreadyDecidedError(transfer.transferId, 'requested');
     this.raise({ type: 'LargeTransferRequested', data: transfer });
   }

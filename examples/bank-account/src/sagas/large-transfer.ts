@@ -1,20 +1,11 @@
 import { type Decision, defineSaga, type Saga } from '@dynamo-es/sagas';
 import type { HoldReleaseReason } from '../domain/bank-account.js';
-import type { Currency, MinorUnits } from '../domain/money.js';
-import type { TransferOutcomeName, TransferRequestEvent } from '../domain/transfer-request.js';
+import type { Currency } from '../domain/money.js';
+import type { LargeTransfer, TransferOutcomeName, TransferRequestEvent } from '../domain/transfer-request.js';
 
 /** The commands the large-transfer saga sends; each runs as an idempotent bank command. */
 export type LargeTransferCommand =
-  | {
-      readonly type: 'HoldFunds';
-      readonly data: {
-        readonly transferId: string;
-        readonly from: string;
-        readonly to: string;
-        readonly amount: MinorUnits;
-        readonly currency: Currency;
-      };
-    }
+  | { readonly type: 'HoldFunds'; readonly data: LargeTransfer }
   | {
       readonly type: 'ReleaseHold';
       readonly data: {
@@ -37,7 +28,7 @@ export type LargeTransferCommand =
       readonly data: { readonly transferId: string; readonly outcome: TransferOutcomeName };
     };
 
-type Transfer = Extract<LargeTransferCommand, { type: 'HoldFunds' }>['data'];
+type Transfer = LargeTransfer;
 
 /** Where a large transfer is. */
 export interface LargeTransferState {
