@@ -21,9 +21,12 @@ import { checkPublication } from './scenario/publication-report.js';
 import { type LocalPublication, startLocalPublication } from './scenario/publication-runner.js';
 import { failures, formatReport, type RunReport } from './scenario/report.js';
 import { runScenario } from './scenario/run-scenario.js';
+import { type LocalSaga, startLocalSaga } from './scenario/saga-runner.js';
 import { serveUntilStopped } from './scenario/serve.js';
+import { DEMO_APPROVAL_LIMIT } from './scenario/workload.js';
 import { verifyFeed } from './verification/verify-feed.js';
 import { verifyReadModels } from './verification/verify-read-models.js';
+import { verifySagas, waitForSagas } from './verification/verify-sagas.js';
 
 // The AWS SDK warns once about Node.js 20 reaching its end of support: noise in a demo.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -35,6 +38,8 @@ if (!process.env.DYNAMODB_ENDPOINT)
   process.env.JAVA_TOOL_OPTIONS ??= '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
 
 const CATCH_UP_TIMEOUT_MS = 120_000;
+/** How long the demo's large transfers wait for an approval before the saga gives the money back. */
+const APPROVAL_WINDOW_MS = 3_000;
 const count = (value: number) => value.toLocaleString('en-US');
 
 async function main(options: ScenarioOptions): Promise<number> {
@@ -56,12 +61,18 @@ async function main(options: ScenarioOptions): Promise<number> {
   let projections: LocalProjections | undefined;
   let feed: LocalFeed | undefined;
   let publication: LocalPublication | undefined;
+  let saga: LocalSaga | undefined;
   try {
     const runId = Date.now().toString(36);
     const tables = bankTableNames(`bank-${runId}`);
     await createBankTables(local.client, tables);
     const lag = new LagTracker();
-    const app = createBankApp({ client: local.client, tables, metrics: lag.metrics });
+    const app = createBankApp({
+      client: local.client,
+      tables,
+      metrics: lag.metrics,
+      approvalLimit: DEMO_APPROVAL_LIMIT,
+    });
     const handler = createHttpApiHandler(app);
     projections = await startLocalProjections(local.client, tables, { lag });
     // The feed: a second consumer of the stream gives every event its global position.
@@ -71,6 +82,12 @@ async function main(options: ScenarioOptions): Promise<number> {
     feed = await startLocalFeed(local.client, { events: tables.events, feed: feedTable }, feedLogs);
     // Service 1 to service 2: the bank's public messages to Kinesis (kinesalite), fraud-watch consuming them.
     publication = await startLocalPublication(local.client, tables);
+    // The large-transfer saga: a third consumer of the stream, and a deadline poller on a timer.
+    const sagaLogs: string[] = [];
+    saga = await startLocalSaga(app, local.client, tables, {
+      approvalWindowMs: APPROVAL_WINDOW_MS,
+      logs: sagaLogs,
+    });
     const startupMs = performance.now() - started;
 
     console.log(
@@ -82,6 +99,9 @@ async function main(options: ScenarioOptions): Promise<number> {
     );
     progress.stop();
 
+    // The sagas move money after the last command (approvals, deadlines): let them end first.
+    await waitForSagas(saga, stats.largeTransfers, APPROVAL_WINDOW_MS + CATCH_UP_TIMEOUT_MS);
+    await saga.runner.waitForCaughtUp({ timeoutMs: CATCH_UP_TIMEOUT_MS }).catch(() => {});
     const caughtUp = await waitForProjections(projections);
     const feedCaughtUp = await feed.runner.waitForCaughtUp({ timeoutMs: CATCH_UP_TIMEOUT_MS }).then(
       () => true,
@@ -102,16 +122,19 @@ async function main(options: ScenarioOptions): Promise<number> {
       feed: { caughtUp: feedCaughtUp, logs: feedLogs.length, ...(await verifyFeed(local.client, feed.feed)) },
       totals: await app.queries.totals(),
       publication: await checkPublication(publication, local.client, tables.events, CATCH_UP_TIMEOUT_MS),
+      sagas: await verifySagas(local.client, tables.events, saga, stats.decisions),
       totalMs: performance.now() - started,
     };
     console.log(formatReport(report));
     for (const line of projections.logs().slice(0, 5)) console.log(`  projection log: ${line.slice(0, 300)}`);
+    for (const line of sagaLogs.slice(0, 5)) console.log(`  saga log: ${line.slice(0, 300)}`);
     if (options.serve) await serveUntilStopped(handler, options.port);
     return failures(report).length === 0 ? 0 : 1;
   } finally {
     await projections?.stop();
     await feed?.stop();
     await publication?.stop();
+    await saga?.stop();
     await local.stop();
   }
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bundle -w @dynamo-es/example-bank-account`: the two Lambda entry points as the CDK
+ * `npm run bundle -w @dynamo-es/example-bank-account`: the Lambda entry points as the CDK
  * stack bundles them (one minified ES module each, source maps, the AWS SDK inside), into
  * `dist/lambda/`, with no `npm run build` first: esbuild resolves the dynamo-es packages through
  * their `@dynamo-es/source` export condition, i.e. their TypeScript sources. An app using the
@@ -14,8 +14,11 @@ const EXAMPLE = fileURLToPath(new URL('..', import.meta.url));
 const REQUIRE_SHIM =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
+/** Every Lambda entry module of the example, as the CDK stack deploys them. */
+export const LAMBDA_ENTRIES = ['http-api', 'projections', 'feed-indexer', 'large-transfers'] as const;
+
 /**
- * Bundles `src/lambda/http-api.ts` and `src/lambda/projections.ts` into `outdir` as `.mjs` files.
+ * Bundles the Lambda entry modules of `src/lambda/` ({@link LAMBDA_ENTRIES}) into `outdir` as `.mjs` files.
  *
  * @example
  * await bundleLambdas({ outdir: 'dist/lambda' });
@@ -26,7 +29,7 @@ export async function bundleLambdas(options: {
 }): Promise<BuildResult> {
   return build({
     absWorkingDir: EXAMPLE,
-    entryPoints: ['src/lambda/http-api.ts', 'src/lambda/projections.ts'],
+    entryPoints: LAMBDA_ENTRIES.map((name) => `src/lambda/${name}.ts`),
     outdir: options.outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,

@@ -54,21 +54,28 @@ const event = (method: string, path: string, body?: unknown) =>
   });
 
 describe('npm run bundle', () => {
-  it('bundles both Lambda entry points from the TypeScript sources, and they run', async () => {
+  it('bundles every Lambda entry point from the TypeScript sources, and they run', async () => {
     const lines = await runBeside(
       [
         "const http = await import('./http-api.mjs');",
         "const projections = await import('./projections.mjs');",
+        "const feed = await import('./feed-indexer.mjs');",
+        "const sagas = await import('./large-transfers.mjs');",
         `const answer = await http.handler(${event('GET', '/nowhere')}, { awsRequestId: 'probe' });`,
         "const none = await projections.handler({ Records: [] }, { awsRequestId: 'probe' });",
-        'console.log(JSON.stringify({ status: answer.statusCode, code: JSON.parse(answer.body).error.code, none }));',
+        "const indexed = await feed.handler({ Records: [] }, { awsRequestId: 'probe' });",
+        "const reacted = await sagas.handler({ Records: [] }, { awsRequestId: 'probe' });",
+        'console.log(JSON.stringify({ status: answer.statusCode, code: JSON.parse(answer.body).error.code, none, indexed, reacted, deadlines: typeof sagas.deadlines }));',
       ],
-      {},
+      { FEED_TABLE_NAME: 'bundle-probe-feed' },
     );
     expect(JSON.parse(lines.at(-1) ?? '')).toEqual({
       status: 404,
       code: 'ROUTE_NOT_FOUND',
       none: { batchItemFailures: [] },
+      indexed: { batchItemFailures: [] },
+      reacted: { batchItemFailures: [] },
+      deadlines: 'function',
     });
   });
 

@@ -9,14 +9,19 @@ import {
   AccountNotOpenError,
   BalanceLimitExceededError,
   CurrencyMismatchError,
+  HoldExistsError,
+  HoldNotFoundError,
   InsufficientFundsError,
   InvalidAmountError,
   InvalidCurrencyError,
   InvalidOwnerError,
   NonZeroBalanceError,
   SameAccountTransferError,
+  TransferAlreadyDecidedError,
+  TransferRequestNotFoundError,
 } from '../src/domain/errors.js';
 import { formatMoney, MAX_BALANCE } from '../src/domain/money.js';
+import { TransferRequest, type TransferRequestEvent } from '../src/domain/transfer-request.js';
 
 const opened: AccountEvent = { type: 'AccountOpened', data: { owner: 'Ada', currency: 'EUR' } };
 const deposited = (amount: number): AccountEvent => ({ type: 'MoneyDeposited', data: { amount } });
@@ -138,5 +143,75 @@ describe('money', () => {
     expect(formatMoney(1234, 'EUR')).toBe('12.34 EUR');
     expect(formatMoney(-5, 'USD')).toBe('-0.05 USD');
     expect(formatMoney(30, 'EUR')).toBe('0.30 EUR');
+  });
+});
+
+describe('holds for large transfers', () => {
+  const held = (transferId: string, amount: number): AccountEvent => ({
+    type: 'FundsHeld',
+    data: { transferId, to: 'bob', amount },
+  });
+
+  it('holds available money only, keeps it in the balance, and refuses to spend it', () => {
+    const { state } = account([opened, deposited(500)])
+      .when((a) => a.holdFunds({ transferId: 't1', to: 'bob', amount: 300, currency: 'EUR' }))
+      .then([held('t1', 300)]);
+    expect(state).toMatchObject({ balance: 500, held: 300, holds: { t1: 300 } });
+    account([opened, deposited(500), held('t1', 300)])
+      .when((a) => a.withdraw(201))
+      .thenThrows(InsufficientFundsError);
+    account([opened, deposited(500), held('t1', 300)])
+      .when((a) => a.holdFunds({ transferId: 't2', to: 'bob', amount: 201, currency: 'EUR' }))
+      .thenThrows(InsufficientFundsError);
+    account([opened, deposited(500), held('t1', 300)])
+      .when((a) => a.holdFunds({ transferId: 't1', to: 'bob', amount: 1, currency: 'EUR' }))
+      .thenThrows(HoldExistsError);
+    account([opened, deposited(500)])
+      .when((a) => a.holdFunds({ transferId: 't1', to: 'bob', amount: 1, currency: 'USD' }))
+      .thenThrows(CurrencyMismatchError);
+  });
+
+  it('sends or releases a hold once, with the amount held', () => {
+    const sent = account([opened, deposited(500), held('t1', 300)])
+      .when((a) => a.sendHeldTransfer({ transferId: 't1', to: 'bob' }))
+      .then([{ type: 'TransferSent', data: { transferId: 't1', to: 'bob', amount: 300, held: true } }]);
+    expect(sent.state).toMatchObject({ balance: 200, held: 0, holds: {} });
+    const released = account([opened, deposited(500), held('t1', 300)])
+      .when((a) => a.releaseHold('t1', 'expired'))
+      .then([{ type: 'HoldReleased', data: { transferId: 't1', amount: 300, reason: 'expired' } }]);
+    expect(released.state).toMatchObject({ balance: 500, held: 0 });
+    const gone: AccountEvent = {
+      type: 'HoldReleased',
+      data: { transferId: 't1', amount: 300, reason: 'rejected' },
+    };
+    account([opened, deposited(500), held('t1', 300), gone])
+      .when((a) => a.sendHeldTransfer({ transferId: 't1', to: 'bob' }))
+      .thenThrows(HoldNotFoundError);
+    account([opened, deposited(500), held('t1', 300), gone])
+      .when((a) => a.releaseHold('t1', 'rejected'))
+      .thenThrows(HoldNotFoundError);
+  });
+});
+
+describe('TransferRequest', () => {
+  const requested: TransferRequestEvent = {
+    type: 'LargeTransferRequested',
+    data: { transferId: 'tr-1', from: 'ada', to: 'bob', amount: 500_00, currency: 'EUR' },
+  };
+  const request = (events: TransferRequestEvent[]) => givenAggregate(TransferRequest, events);
+
+  it('takes one decision while pending, and none after it was settled', () => {
+    request([requested])
+      .when((r) => r.approve('tr-1'))
+      .then([{ type: 'TransferApproved', data: { transferId: 'tr-1' } }]);
+    request([requested, { type: 'TransferApproved', data: { transferId: 'tr-1' } }])
+      .when((r) => r.reject('tr-1'))
+      .thenThrows(TransferAlreadyDecidedError);
+    request([requested, { type: 'LargeTransferSettled', data: { transferId: 'tr-1', outcome: 'expired' } }])
+      .when((r) => r.approve('tr-1'))
+      .thenThrows(TransferAlreadyDecidedError);
+    request([])
+      .when((r) => r.approve('tr-1'))
+      .thenThrows(TransferRequestNotFoundError);
   });
 });

@@ -4,9 +4,11 @@ import { formatMoney } from '../../src/domain/money.js';
 import type { BankTotals } from '../../src/projections/bank-totals.js';
 import type { FeedVerification } from '../verification/verify-feed.js';
 import type { Verification } from '../verification/verify-read-models.js';
+import type { SagaVerification } from '../verification/verify-sagas.js';
 import type { ScenarioOptions } from './options.js';
 import { type PublicationReport, publicationFailures, publicationLines } from './publication-report.js';
 import type { ScenarioStats } from './run-scenario.js';
+import { DEMO_APPROVAL_LIMIT } from './workload.js';
 
 /** Everything the main job measured. */
 export interface RunReport {
@@ -29,6 +31,8 @@ export interface RunReport {
   readonly totals: BankTotals;
   /** The bank's public messages on Kinesis, and fraud-watch's read model built from them. */
   readonly publication?: PublicationReport;
+  /** The large transfers (the saga), checked against the store. */
+  readonly sagas: SagaVerification;
   readonly totalMs: number;
 }
 
@@ -55,6 +59,9 @@ export function failures(report: RunReport): string[] {
   if (stats.idempotencyFailures > 0)
     reasons.push(`${stats.idempotencyFailures} retried requests not recognised`);
   if (report.publication) reasons.push(...publicationFailures(report.publication));
+  const { sagas } = report;
+  if (sagas.unfinished > 0) reasons.push(`${sagas.unfinished} large transfers never ended`);
+  if (sagas.problems.length > 0) reasons.push(`${sagas.problems.length} large-transfer problems`);
   return reasons;
 }
 
@@ -71,8 +78,8 @@ export function formatReport(report: RunReport): string {
     `dynamo-es bank — DynamoDB Local at ${report.endpoint}, tables ${report.tables.events} / ${report.tables.snapshots} / ${report.tables.idempotency} / ${report.tables.readModels} / ${report.tables.events}-feed`,
     `  accounts opened      ${n(stats.opened)} in ${s(stats.openMs)} (${rate(stats.opened, stats.openMs)}/s)`,
     `  commands             ${n(stats.commands)} in ${s(stats.commandMs)}: ${rate(stats.commands, stats.commandMs)} commands/s, concurrency ${report.options.concurrency}`,
-    `                       ${n(kinds.deposit)} deposits, ${n(kinds.withdraw)} withdrawals, ${n(kinds.transfer)} transfers, ${n(kinds.close)} drain-and-close, ${n(kinds.resend)} re-sent, ${n(kinds['double-send'])} sent twice at once`,
-    `  events appended      ${n(v.events)}: ${rate(v.events, stats.openMs + stats.commandMs)} events/s (${n(v.transfers)} transfers, each one atomic append to two streams)`,
+    `                       ${n(kinds.deposit)} deposits, ${n(kinds.withdraw)} withdrawals, ${n(kinds.transfer)} transfers, ${n(kinds['large-transfer'])} large transfers, ${n(kinds.decide)} approval decisions, ${n(kinds.close)} drain-and-close, ${n(kinds.resend)} re-sent, ${n(kinds['double-send'])} sent twice at once`,
+    `  events appended      ${n(v.events)} to accounts: ${rate(v.events, stats.openMs + stats.commandMs)} events/s (${n(v.transfers)} transfers, each one atomic append to two streams)`,
     `  answers              ${n(stats.succeeded)} ok (${n(stats.replayed)} recognised as already applied), ${n(sum(stats.refused))} refused by the bank's rules${refused.length ? ` (${refused.join(', ')})` : ''}, ${n(stats.gaveUp)} gave up after retries (409), ${n(stats.errors)} errors (5xx)`,
     `  conflicts retried    ${n(stats.conflictsRetried)} (${n(stats.transferConflictsRetried)} in transfers): lost a race, re-read only the new events, decided again`,
     `  idempotency          ${n(stats.resent)} requests re-sent with their request id, ${n(stats.idempotencyFailures)} not recognised`,
@@ -80,6 +87,14 @@ export function formatReport(report: RunReport): string {
     `  projections          3 read models, ${n(runner.recordsAcknowledged)} stream records in ${n(runner.batches)} batches, ${n(runner.retries)} redeliveries, ${n(report.projectionLogs)} warnings, ${n(v.deadLetters)} dead letters`,
     `  verification         ${n(v.summariesChecked)} account summaries, ${n(v.movementsChecked)} statement lines in ${n(v.statementPagesChecked)} pages, bank totals, ${n(v.accountsCheckedOverHttp)} accounts over HTTP, store invariants: ${n(v.mismatchCount)} mismatches, ${n(v.integrityProblemCount)} broken invariants`,
     `  feed                 ${n(report.feed.positions)} positions for ${n(report.feed.events)} events, validated: ${n(report.feed.problems)} problems; audit trail of ${n(report.feed.auditLines)} withdrawals, transfers out and closings read by type, in global order, ${n(report.feed.auditMismatches)} wrong`,
+    `  large transfers      ${n(report.sagas.requested)} above ${(DEMO_APPROVAL_LIMIT / 100).toFixed(2)} went through the saga (hold, approval, send or release): ${Object.entries(
+      report.sagas.outcomes,
+    )
+      .sort((a, b) => b[1] - a[1])
+      .map(([outcome, count]) => `${n(count)} ${outcome}`)
+      .join(
+        ', ',
+      )}; ${n(report.sagas.deadlinesFired)} deadlines fired; ${n(report.sagas.unfinished)} unfinished, ${n(report.sagas.problems.length)} problems`,
     `  bank                 ${n(report.totals.openAccounts)} open accounts, ${n(report.totals.closedAccounts)} closed; ${Object.entries(
       report.totals.currencies,
     )
@@ -99,6 +114,7 @@ export function formatReport(report: RunReport): string {
   for (const problem of v.integrityProblems)
     lines.push(`  BROKEN ${problem.rule} in ${problem.streamId}: ${problem.detail}`);
   for (const sample of stats.errorSamples) lines.push(`  ERROR ${sample}`);
+  for (const problem of report.sagas.problems.slice(0, 10)) lines.push(`  SAGA ${problem}`);
   lines.push(
     reasons.length === 0
       ? 'RESULT: OK, every read model matches the event store'

@@ -31,6 +31,9 @@ export interface ScenarioStats {
   idempotencyFailures: number;
   openMs: number;
   commandMs: number;
+  /** The large transfers the bank accepted for approval (202), and what the workload decided for them. */
+  largeTransfers: readonly string[];
+  decisions: ReadonlyMap<string, 'approve' | 'reject' | 'none'>;
 }
 
 /** Called after every step: steps done so far, of `total`. */
@@ -59,6 +62,8 @@ export async function runScenario(
   started = performance.now();
   await inParallel(options.commands, options.concurrency, () => run(workload.next()));
   stats.commandMs = performance.now() - started;
+  stats.largeTransfers = workload.requested;
+  stats.decisions = workload.decisions;
   return stats;
 }
 
@@ -129,7 +134,17 @@ function emptyStats(): ScenarioStats {
     opened: 0,
     commands: 0,
     requests: 0,
-    byKind: { open: 0, deposit: 0, withdraw: 0, transfer: 0, close: 0, resend: 0, 'double-send': 0 },
+    byKind: {
+      open: 0,
+      deposit: 0,
+      withdraw: 0,
+      transfer: 0,
+      'large-transfer': 0,
+      decide: 0,
+      close: 0,
+      resend: 0,
+      'double-send': 0,
+    },
     succeeded: 0,
     replayed: 0,
     refused: new Map(),
@@ -142,5 +157,7 @@ function emptyStats(): ScenarioStats {
     idempotencyFailures: 0,
     openMs: 0,
     commandMs: 0,
+    largeTransfers: [],
+    decisions: new Map(),
   };
 }

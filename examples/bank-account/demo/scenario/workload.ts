@@ -2,7 +2,22 @@ import type { HttpRequest } from '../../src/http/api-event.js';
 import type { Random } from './random.js';
 
 /** What a step of the scenario does. */
-export type StepKind = 'open' | 'deposit' | 'withdraw' | 'transfer' | 'close' | 'resend' | 'double-send';
+export type StepKind =
+  | 'open'
+  | 'deposit'
+  | 'withdraw'
+  | 'transfer'
+  | 'large-transfer'
+  | 'decide'
+  | 'close'
+  | 'resend'
+  | 'double-send';
+
+/**
+ * Transfers above this wait for approval (the large-transfer saga); the workload's ordinary
+ * transfers stay at or below it.
+ */
+export const DEMO_APPROVAL_LIMIT = 200_00;
 
 /**
  * One step: requests sent one after the other (`sequence`), or the same request twice at once
@@ -33,6 +48,12 @@ export class Workload {
   readonly #balances = new Map<string, number>();
   /** Recent successful commands, to re-send. */
   readonly #recent: HttpRequest[] = [];
+  /** Large transfers waiting for a decision. */
+  readonly #pending: string[] = [];
+  /** Every large transfer the bank accepted for approval. */
+  readonly requested: string[] = [];
+  /** What the workload decided for each large transfer (none: it never answers, the deadline fires). */
+  readonly decisions = new Map<string, 'approve' | 'reject' | 'none'>();
   #sequence = 0;
 
   constructor(random: Random, runId: string) {
@@ -61,6 +82,8 @@ export class Workload {
     if (roll < 0.02) return this.#drainAndClose();
     if (roll < 0.37) return this.#move('deposit', 1_00, 500_00);
     if (roll < 0.6) return this.#move('withdraw', 1_00, 300_00);
+    if (roll < 0.64) return this.#decide() ?? this.#transfer();
+    if (roll < 0.68) return this.#largeTransfer();
     return this.#transfer();
   }
 
@@ -68,6 +91,10 @@ export class Workload {
   record(request: HttpRequest, body: Record<string, unknown>): void {
     if (this.#recent.length >= 200) this.#recent.shift();
     this.#recent.push(request);
+    if (body.status === 'pending-approval' && typeof body.transferId === 'string' && body.replayed !== true) {
+      this.#pending.push(body.transferId);
+      this.requested.push(body.transferId);
+    }
     for (const outcome of [body, body.from, body.to] as Record<string, unknown>[]) {
       if (typeof outcome?.accountId !== 'string' || typeof outcome.balance !== 'number') continue;
       if (!this.#balances.has(outcome.accountId))
@@ -94,6 +121,25 @@ export class Workload {
       amount: this.#random.int(1_00, 200_00),
       currency,
     });
+  }
+
+  /** A transfer above the approval limit: the bank holds the money and waits for a decision. */
+  #largeTransfer(): Step {
+    const step = this.#transfer();
+    const body = JSON.parse(String(step.requests[0]?.body)) as Record<string, unknown>;
+    const amount = this.#random.int(DEMO_APPROVAL_LIMIT + 1, 3 * DEMO_APPROVAL_LIMIT);
+    return this.#step('large-transfer', 'POST', '/transfers', { ...body, amount });
+  }
+
+  /** Approves half of the large transfers waiting, rejects a quarter, and never answers the rest. */
+  #decide(): Step | undefined {
+    const transferId = this.#pending.shift();
+    if (transferId === undefined) return undefined;
+    const roll = this.#random.next();
+    const decision = roll < 0.5 ? 'approve' : roll < 0.75 ? 'reject' : 'none';
+    this.decisions.set(transferId, decision);
+    if (decision === 'none') return { kind: 'decide', requests: [] };
+    return this.#step('decide', 'POST', `/transfers/${transferId}/${decision}`, {});
   }
 
   /** Withdraws what the account last held, then closes it: refused if it moved in between. */

@@ -33,13 +33,14 @@ export function expectedReadModels(
     count += events.length;
     const account = new BankAccount(accountId);
     account.loadFromHistory(events);
-    const { owner, currency, balance, status } = account.state;
+    const { owner, currency, balance, held, status } = account.state;
     if (status === 'new') continue;
     summaries.set(accountId, {
       accountId,
       owner,
       currency,
       balance,
+      held,
       status,
       openedAt: events[0]!.recordedAt,
       lastActivityAt: events.at(-1)!.recordedAt,

@@ -1,5 +1,6 @@
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { decodeEventItem, type EventItem, isEventItem, type StoredEvent } from '@dynamo-es/event-store';
+import { ID_PATTERN } from '../../src/application/account-id.js';
 import type { AccountEvent } from '../../src/domain/bank-account.js';
 
 const SEGMENTS = 4;
@@ -38,4 +39,15 @@ export async function scanEvents(
   await Promise.all(Array.from({ length: SEGMENTS }, (_, index) => segment(index)));
   for (const events of streams.values()) events.sort((a, b) => a.version - b.version);
   return streams;
+}
+
+/**
+ * The account streams among them: the events table also holds the large transfers' requests
+ * (`transfer.<id>`) and the saga's own streams (`saga.large-transfer.<id>`), whose ids cannot be
+ * account ids.
+ */
+export function accountStreams<E extends { readonly streamId: string }>(
+  streams: ReadonlyMap<string, readonly E[]>,
+): Map<string, readonly E[]> {
+  return new Map([...streams].filter(([streamId]) => ID_PATTERN.test(streamId)));
 }

@@ -24,8 +24,9 @@ interface TransferHalf {
 /**
  * Invariants of the events themselves: versions contiguous from 1; no event id twice in a stream;
  * every request id applied once (all the events carrying it were written by one command message,
- * one causation id, bank-wide); no balance ever below zero; and every transfer stored whole, its
- * sent half and received half with the same amount (transfers are one atomic append of both).
+ * one causation id, bank-wide); no balance ever below zero, nor below what is held; every hold
+ * ended at most once (sent or released, with the held amount); and every transfer stored whole,
+ * its sent half and received half with the same amount (transfers are one atomic append of both).
  */
 export function checkStoreIntegrity(
   streams: ReadonlyMap<string, readonly StoredEvent<AccountEvent>[]>,
@@ -86,6 +87,7 @@ function streamProblems(streamId: string, events: readonly StoredEvent<AccountEv
   const problems: IntegrityProblem[] = [];
   const ids = new Set<string>();
   let balance = 0;
+  const holds = new Map<string, number>();
   for (const [index, event] of events.entries()) {
     if (event.version !== index + 1) {
       problems.push({
@@ -100,8 +102,36 @@ function streamProblems(streamId: string, events: readonly StoredEvent<AccountEv
     balance += delta(event);
     if (balance < 0)
       problems.push({ rule: 'no overdraft', streamId, detail: `balance ${balance} at v${event.version}` });
+    const hold = holdProblem(event, holds);
+    if (hold) problems.push({ rule: 'holds end once', streamId, detail: hold });
+    const held = [...holds.values()].reduce((sum, amount) => sum + amount, 0);
+    if (held > balance)
+      problems.push({
+        rule: 'no overdraft',
+        streamId,
+        detail: `${held} held of ${balance} at v${event.version}`,
+      });
   }
   return problems;
+}
+
+/** Tracks the open holds of a stream: each placed once, ended once, with the amount held. */
+function holdProblem(event: StoredEvent<AccountEvent>, holds: Map<string, number>): string | undefined {
+  if (event.type === 'FundsHeld') {
+    const twice = holds.has(event.data.transferId);
+    holds.set(event.data.transferId, event.data.amount);
+    return twice ? `${event.data.transferId} held twice` : undefined;
+  }
+  const ended =
+    event.type === 'HoldReleased' || (event.type === 'TransferSent' && event.data.held)
+      ? event.data
+      : undefined;
+  if (ended === undefined) return undefined;
+  const amount = holds.get(ended.transferId);
+  holds.delete(ended.transferId);
+  return amount === ended.amount
+    ? undefined
+    : `${ended.transferId} ended at v${event.version} without a hold of that amount`;
 }
 
 function delta(event: StoredEvent<AccountEvent>): number {

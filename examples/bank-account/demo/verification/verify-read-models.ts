@@ -15,7 +15,7 @@ import { type AccountSummary, accountSummaryProjection } from '../../src/project
 import { BankQueries, type StatementView } from '../../src/projections/bank-queries.js';
 import { bankProjections } from '../../src/projections/index.js';
 import { type ExpectedReadModels, expectedReadModels } from './expected-read-models.js';
-import { scanEvents } from './scan-events.js';
+import { accountStreams, scanEvents } from './scan-events.js';
 import { checkStoreIntegrity, type IntegrityProblem } from './store-integrity.js';
 
 /** One read model that differs from what the store says it must be. */
@@ -67,13 +67,14 @@ export async function verifyReadModels(options: VerifyOptions): Promise<Verifica
   const { client, tables } = options;
   const eventStore = new EventStore({ client, tableName: tables.events });
   const readModels = new ReadModels({ client, eventStore, tableName: tables.readModels });
-  const [streams, summaries, statementPages, totals, deadLetters] = await Promise.all([
+  const [stored, summaries, statementPages, totals, deadLetters] = await Promise.all([
     scanEvents(client, tables.events),
     readModels.reader<AccountSummary>(accountSummaryProjection).list(),
     readModels.reader<StatementPage>(accountStatementProjection).list(),
     new BankQueries(readModels).totals(),
     Promise.all(bankProjections.map((projection) => readModels.deadLetters.list(projection))),
   ]);
+  const streams = accountStreams(stored);
   const expected = expectedReadModels(streams);
   const integrity = checkStoreIntegrity(streams);
   const found = new Findings();

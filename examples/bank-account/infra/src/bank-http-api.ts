@@ -5,17 +5,17 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ROUTES } from '../../src/http/routes.js';
 
-/** Every route of the bank's HTTP API; one Lambda function serves them all. */
-export const BANK_ROUTES = [
-  { method: apigateway.HttpMethod.POST, path: '/accounts' },
-  { method: apigateway.HttpMethod.POST, path: '/accounts/{id}/deposits' },
-  { method: apigateway.HttpMethod.POST, path: '/accounts/{id}/withdrawals' },
-  { method: apigateway.HttpMethod.POST, path: '/transfers' },
-  { method: apigateway.HttpMethod.POST, path: '/accounts/{id}/close' },
-  { method: apigateway.HttpMethod.GET, path: '/accounts/{id}' },
-  { method: apigateway.HttpMethod.GET, path: '/accounts/{id}/statement' },
-] as const;
+/**
+ * Every route of the bank's HTTP API, from the handler's own table (`src/http/routes.ts`), so the
+ * two cannot drift; one Lambda function serves them all. `GET /bank` (the bank-wide totals) is
+ * left out: it is the local server's, not the public API's.
+ */
+export const BANK_ROUTES = ROUTES.filter((route) => route.name !== 'getBankTotals').map((route) => ({
+  method: apigateway.HttpMethod[route.method],
+  path: route.path,
+}));
 
 /** One JSON object per request ($context variables of HTTP APIs). */
 const ACCESS_LOG_FIELDS = {

@@ -23,6 +23,9 @@ describe('HTTP API', () => {
         'POST /accounts/{id}/close',
         'GET /accounts/{id}',
         'GET /accounts/{id}/statement',
+        'POST /transfers/{transferId}/approve',
+        'POST /transfers/{transferId}/reject',
+        'GET /transfers/{transferId}',
       ].sort(),
     );
   });

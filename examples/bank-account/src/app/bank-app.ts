@@ -45,6 +45,8 @@ export interface BankAppOptions {
   readonly metrics?: MetricsSink;
   /** Where the store's spans go (default: OpenTelemetry's global tracer, if installed). */
   readonly tracer?: Tracer;
+  /** Transfers above this amount wait for approval (the large-transfer saga). Default: none do. */
+  readonly approvalLimit?: number;
 }
 
 /**
@@ -77,7 +79,12 @@ export function createBankApp(options: BankAppOptions): BankApp {
   };
   return {
     store,
-    bank: new Bank({ store, snapshots, stateCache: new StateCache({ maxEntries: CACHED_ACCOUNTS }) }),
+    bank: new Bank({
+      store,
+      snapshots,
+      stateCache: new StateCache({ maxEntries: CACHED_ACCOUNTS }),
+      ...(options.approvalLimit === undefined ? {} : { approvalLimit: options.approvalLimit }),
+    }),
     queries: new BankQueries(new ReadModels({ client, eventStore: store, tableName: tables.readModels })),
   };
 }

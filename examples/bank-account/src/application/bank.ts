@@ -5,12 +5,30 @@ import {
   type StateCache,
 } from '@dynamo-es/aggregate';
 import type { EventStore } from '@dynamo-es/event-store';
-import { type AccountEvent, type AccountState, BankAccount } from '../domain/bank-account.js';
+import {
+  type AccountEvent,
+  type AccountState,
+  BankAccount,
+  type HoldReleaseReason,
+} from '../domain/bank-account.js';
 import { type CloseAccount, closeAccountDecider } from '../domain/close-account.js';
-import { SameAccountTransferError } from '../domain/errors.js';
-import { assertAccountId, newAccountId } from './account-id.js';
+import { SameAccountTransferError, TransferRequestNotFoundError } from '../domain/errors.js';
+import type { Currency, MinorUnits } from '../domain/money.js';
+import {
+  type TransferOutcomeName,
+  TransferRequest,
+  transferRequestStream,
+} from '../domain/transfer-request.js';
+import { assertAccountId, assertTransferId, newAccountId } from './account-id.js';
 import type { MoveMoney, OpenAccount, TransferMoney } from './commands.js';
-import { type AccountOutcome, accountOutcome, type TransferOutcome } from './outcome.js';
+import {
+  type AccountOutcome,
+  accountOutcome,
+  type PendingTransferOutcome,
+  type TransferDecisionOutcome,
+  type TransferOutcome,
+  type TransferRequestView,
+} from './outcome.js';
 import { type CommandContext, commandOptions } from './request.js';
 
 /** Options of a {@link Bank}. */
@@ -25,6 +43,11 @@ export interface BankOptions {
   readonly retries?: number;
   /** Milliseconds before retry number `retry` (default: jittered exponential backoff). */
   readonly retryDelay?: (retry: number) => number;
+  /**
+   * Transfers above this amount (minor units) wait for a person's approval: they go through the
+   * large-transfer saga (`src/sagas`). Default: none do.
+   */
+  readonly approvalLimit?: MinorUnits;
 }
 
 /**
@@ -44,9 +67,14 @@ export interface BankOptions {
 export class Bank {
   readonly #accounts: AggregateRepository<BankAccount>;
   readonly #closer: DeciderCommandHandler<AccountState, CloseAccount, AccountEvent>;
+  readonly #requests: AggregateRepository<TransferRequest>;
+  readonly #approvalLimit: MinorUnits;
 
   constructor(options: BankOptions) {
     this.#accounts = new AggregateRepository({ ...options, factory: (id) => new BankAccount(id) });
+    const { snapshots: _s, stateCache: _c, ...plain } = options;
+    this.#requests = new AggregateRepository({ ...plain, factory: (id) => new TransferRequest(id) });
+    this.#approvalLimit = options.approvalLimit ?? Number.MAX_SAFE_INTEGER;
     // The decider folds the same events into the same state, so it shares the snapshots.
     const { stateCache: _, ...shared } = options;
     this.#closer = new DeciderCommandHandler({ ...shared, decider: closeAccountDecider });
@@ -86,11 +114,16 @@ export class Bank {
    * transaction or neither (`updateMany`); on a conflict, only the account that moved reads what
    * it missed and both decide again.
    */
-  async transfer(command: TransferMoney, context: CommandContext = {}): Promise<TransferOutcome> {
+  async transfer(
+    command: TransferMoney,
+    context: CommandContext = {},
+  ): Promise<TransferOutcome | PendingTransferOutcome> {
     const { from, to, amount, currency } = command;
     assertAccountId(from);
     assertAccountId(to);
     if (from === to) throw new SameAccountTransferError(from);
+    if (typeof amount === 'number' && amount > this.#approvalLimit)
+      return this.#requestLarge(command, context);
     const options = commandOptions('TransferMoney', { amount, currency }, context);
     const transferId = `tr-${context.requestId ?? options.metadata.causationId}`;
     const { aggregates, events, attempts, replayed } = await this.#accounts.updateMany(
@@ -106,6 +139,7 @@ export class Bank {
     return {
       // A replay answers with the transfer id of the original (it is in its events).
       transferId: sent?.type === 'TransferSent' ? sent.data.transferId : transferId,
+      status: 'completed',
       amount,
       currency,
       from: accountOutcome(aggregates[0] as BankAccount, details),
@@ -136,10 +170,142 @@ export class Bank {
     return accountOutcome({ id: accountId, ...result }, result);
   }
 
+  /** Approves a large transfer waiting for approval: the saga sends the held money. */
+  approveTransfer(transferId: string, context: CommandContext = {}): Promise<TransferDecisionOutcome> {
+    return this.#decide(transferId, 'ApproveTransfer', context, (request) => request.approve(transferId));
+  }
+
+  /** Rejects a large transfer waiting for approval: the saga gives the held money back. */
+  rejectTransfer(transferId: string, context: CommandContext = {}): Promise<TransferDecisionOutcome> {
+    return this.#decide(transferId, 'RejectTransfer', context, (request) => request.reject(transferId));
+  }
+
+  /** A large transfer's request: pending, decided, or settled with its outcome. */
+  async transferRequest(transferId: string): Promise<TransferRequestView> {
+    assertTransferId(transferId);
+    const request = await this.#requests.load(transferRequestStream(transferId));
+    if (request.state.status === 'new') throw new TransferRequestNotFoundError(transferId);
+    return requestView(transferId, request);
+  }
+
+  // The saga's steps. Each runs with the saga's idempotency key as its request id, so that a step
+  // sent again (a redelivery, a crash before its result was recorded) is applied once.
+
+  /** Holds a large transfer's amount on the source account. */
+  async holdFunds(
+    hold: { transferId: string; from: string; to: string; amount: MinorUnits; currency: Currency },
+    context: CommandContext,
+  ): Promise<AccountOutcome> {
+    const options = commandOptions('HoldFunds', hold, context);
+    const { aggregate, attempts, replayed } = await this.#accounts.update(
+      hold.from,
+      (account) => account.holdFunds(hold),
+      options,
+    );
+    return accountOutcome(aggregate, { attempts, replayed });
+  }
+
+  /** Gives a large transfer's held amount back. */
+  async releaseHold(
+    release: { transferId: string; from: string; reason: HoldReleaseReason },
+    context: CommandContext,
+  ): Promise<AccountOutcome> {
+    const options = commandOptions('ReleaseHold', release, context);
+    const { aggregate, attempts, replayed } = await this.#accounts.update(
+      release.from,
+      (account) => account.releaseHold(release.transferId, release.reason),
+      options,
+    );
+    return accountOutcome(aggregate, { attempts, replayed });
+  }
+
+  /** Sends an approved large transfer: the held money leaves the source, the target gets it, atomically. */
+  async sendHeldTransfer(
+    transfer: { transferId: string; from: string; to: string; currency: Currency },
+    context: CommandContext,
+  ): Promise<TransferOutcome> {
+    const { transferId, from, to, currency } = transfer;
+    const options = commandOptions('SendHeldTransfer', transfer, context);
+    let amount = 0;
+    const { aggregates, events, attempts, replayed } = await this.#accounts.updateMany(
+      [from, to],
+      ([sender, receiver]) => {
+        amount = sender?.heldFor(transferId) ?? 0;
+        sender?.sendHeldTransfer({ transferId, to });
+        receiver?.receiveTransfer({ transferId, from, amount, currency });
+      },
+      options,
+    );
+    const details = { attempts, replayed };
+    const [sent] = events[0] ?? [];
+    return {
+      transferId,
+      status: 'completed',
+      // A replay does not decide again: the amount is in the original's events.
+      amount: sent?.type === 'TransferSent' ? sent.data.amount : amount,
+      currency,
+      from: accountOutcome(aggregates[0] as BankAccount, details),
+      to: accountOutcome(aggregates[1] as BankAccount, details),
+      ...details,
+    };
+  }
+
+  /** Records how a large transfer ended on its request. */
+  async settleTransfer(
+    settlement: { transferId: string; outcome: TransferOutcomeName },
+    context: CommandContext,
+  ): Promise<TransferRequestView> {
+    const options = commandOptions('SettleTransfer', settlement, context);
+    const { aggregate } = await this.#requests.update(
+      transferRequestStream(settlement.transferId),
+      (request) => request.settle(settlement.transferId, settlement.outcome),
+      options,
+    );
+    return requestView(settlement.transferId, aggregate);
+  }
+
   /** Loads an account from the store (version 0 and status `'new'` when it does not exist). */
   load(accountId: string): Promise<BankAccount> {
     assertAccountId(accountId);
     return this.#accounts.load(accountId);
+  }
+
+  /** Writes a large transfer's request; the saga takes it from there. */
+  async #requestLarge(command: TransferMoney, context: CommandContext): Promise<PendingTransferOutcome> {
+    const { from, to, amount, currency } = command;
+    const options = commandOptions('TransferMoney', { amount, currency }, context);
+    const transferId = `tr-${context.requestId ?? options.metadata.causationId}`;
+    const { aggregate, attempts, replayed } = await this.#requests.update(
+      transferRequestStream(transferId),
+      (request) => request.request({ transferId, from, to, amount, currency }),
+      options,
+    );
+    const { state } = aggregate;
+    return {
+      transferId: replayed ? aggregate.id.slice('transfer.'.length) : transferId,
+      status: 'pending-approval',
+      from: state.from,
+      to: state.to,
+      amount: state.amount,
+      currency: state.currency,
+      attempts,
+      replayed,
+    };
+  }
+
+  async #decide(
+    transferId: string,
+    name: string,
+    context: CommandContext,
+    decide: (request: TransferRequest) => void,
+  ): Promise<TransferDecisionOutcome> {
+    assertTransferId(transferId);
+    const { aggregate, attempts, replayed } = await this.#requests.update(
+      transferRequestStream(transferId),
+      decide,
+      commandOptions(name, { transferId }, context),
+    );
+    return { ...requestView(transferId, aggregate), attempts, replayed };
   }
 
   async #move(
@@ -153,4 +319,18 @@ export class Bank {
     const { aggregate, attempts, replayed } = await this.#accounts.update(command.accountId, decide, options);
     return accountOutcome(aggregate, { attempts, replayed });
   }
+}
+
+function requestView(transferId: string, request: TransferRequest): TransferRequestView {
+  const { status, from, to, amount, currency, outcome } = request.state;
+  return {
+    transferId,
+    status: status === 'new' ? 'pending' : status,
+    ...(outcome === undefined ? {} : { outcome }),
+    from,
+    to,
+    amount,
+    currency,
+    version: request.version,
+  };
 }

@@ -5,6 +5,7 @@
  */
 export const ApplicationErrorCode = {
   InvalidAccountId: 'INVALID_ACCOUNT_ID',
+  InvalidTransferId: 'INVALID_TRANSFER_ID',
 } as const;
 export type ApplicationErrorCode = (typeof ApplicationErrorCode)[keyof typeof ApplicationErrorCode];
 
@@ -20,8 +21,20 @@ export class InvalidAccountIdError extends Error {
   }
 }
 
+/** A transfer id that cannot name a transfer (so no such transfer can exist). */
+export class InvalidTransferIdError extends Error {
+  readonly code = ApplicationErrorCode.InvalidTransferId;
+
+  constructor(readonly transferId: unknown) {
+    super(
+      `Transfer id ${JSON.stringify(transferId) ?? String(transferId)} is not "tr-" and 1-100 letters, digits, "_" or "-" (as a transfer's answer names it)`,
+    );
+    this.name = 'InvalidTransferIdError';
+  }
+}
+
 /** True for an error of this layer (by its `code`). */
-export const isApplicationError = (error: unknown): error is InvalidAccountIdError =>
+export const isApplicationError = (error: unknown): error is InvalidAccountIdError | InvalidTransferIdError =>
   typeof error === 'object' &&
   error !== null &&
   Object.values(ApplicationErrorCode).includes((error as { code?: unknown }).code as ApplicationErrorCode);

@@ -5,6 +5,8 @@ import {
   AccountNotOpenError,
   BalanceLimitExceededError,
   CurrencyMismatchError,
+  HoldExistsError,
+  HoldNotFoundError,
   InsufficientFundsError,
   InvalidOwnerError,
   SameAccountTransferError,
@@ -18,13 +20,35 @@ export type AccountEvent =
   | { readonly type: 'MoneyWithdrawn'; readonly data: { readonly amount: MinorUnits } }
   | {
       readonly type: 'TransferSent';
-      readonly data: { readonly transferId: string; readonly to: string; readonly amount: MinorUnits };
+      /** `held`: the money had been held for this transfer (a large transfer, approved). */
+      readonly data: {
+        readonly transferId: string;
+        readonly to: string;
+        readonly amount: MinorUnits;
+        readonly held?: true;
+      };
     }
   | {
       readonly type: 'TransferReceived';
       readonly data: { readonly transferId: string; readonly from: string; readonly amount: MinorUnits };
     }
-  | { readonly type: 'AccountClosed'; readonly data: Record<string, never> };
+  | { readonly type: 'AccountClosed'; readonly data: Record<string, never> }
+  /** Money set aside for a large transfer waiting for approval: still in the balance, not available. */
+  | {
+      readonly type: 'FundsHeld';
+      readonly data: { readonly transferId: string; readonly to: string; readonly amount: MinorUnits };
+    }
+  | {
+      readonly type: 'HoldReleased';
+      readonly data: {
+        readonly transferId: string;
+        readonly amount: MinorUnits;
+        readonly reason: HoldReleaseReason;
+      };
+    };
+
+/** Why held money went back: the transfer was rejected, its approval never came, or it could not be made. */
+export type HoldReleaseReason = 'rejected' | 'expired' | 'not-possible';
 
 export type AccountEventType = AccountEvent['type'];
 
@@ -34,9 +58,26 @@ export interface AccountState {
   readonly owner: string;
   readonly currency: Currency;
   readonly balance: MinorUnits;
+  /** Money held for large transfers waiting for approval: part of the balance, not available. */
+  readonly held: MinorUnits;
+  /** The open holds, by transfer id. */
+  readonly holds: { readonly [transferId: string]: MinorUnits };
 }
 
-export const initialAccountState: AccountState = { status: 'new', owner: '', currency: '', balance: 0 };
+export const initialAccountState: AccountState = {
+  status: 'new',
+  owner: '',
+  currency: '',
+  balance: 0,
+  held: 0,
+  holds: {},
+};
+
+/** The holds without one. */
+const without = (holds: AccountState['holds'], transferId: string) => {
+  const { [transferId]: _, ...rest } = holds;
+  return rest;
+};
 
 type Evolvers = {
   readonly [K in AccountEventType]: (
@@ -55,9 +96,27 @@ export const accountEvolvers: Evolvers = {
   }),
   MoneyDeposited: (state, { data }) => ({ ...state, balance: state.balance + data.amount }),
   MoneyWithdrawn: (state, { data }) => ({ ...state, balance: state.balance - data.amount }),
-  TransferSent: (state, { data }) => ({ ...state, balance: state.balance - data.amount }),
+  TransferSent: (state, { data }) =>
+    data.held
+      ? {
+          ...state,
+          balance: state.balance - data.amount,
+          held: state.held - data.amount,
+          holds: without(state.holds, data.transferId),
+        }
+      : { ...state, balance: state.balance - data.amount },
   TransferReceived: (state, { data }) => ({ ...state, balance: state.balance + data.amount }),
   AccountClosed: (state) => ({ ...state, status: 'closed' }),
+  FundsHeld: (state, { data }) => ({
+    ...state,
+    held: state.held + data.amount,
+    holds: { ...state.holds, [data.transferId]: data.amount },
+  }),
+  HoldReleased: (state, { data }) => ({
+    ...state,
+    held: state.held - data.amount,
+    holds: without(state.holds, data.transferId),
+  }),
 };
 
 /** Folds one event into the state. */
@@ -118,6 +177,46 @@ export class BankAccount extends Aggregate<AccountState, AccountEvent> {
     });
   }
 
+  /** Sets money aside for a large transfer until it is approved (then sent) or released. */
+  holdFunds(hold: { transferId: string; to: string; amount: MinorUnits; currency: Currency }): void {
+    assertAmount(hold.amount);
+    if (hold.to === this.id) throw new SameAccountTransferError(this.id);
+    this.#assertOpen(hold.currency);
+    if (this.state.holds[hold.transferId] !== undefined) throw new HoldExistsError(this.id, hold.transferId);
+    this.#assertCovers(hold.amount);
+    this.raise({
+      type: 'FundsHeld',
+      data: { transferId: hold.transferId, to: hold.to, amount: hold.amount },
+    });
+  }
+
+  /** Gives held money back (rejected, expired, or the transfer cannot be made). */
+  releaseHold(transferId: string, reason: HoldReleaseReason): void {
+    const amount = this.#heldFor(transferId);
+    this.raise({ type: 'HoldReleased', data: { transferId, amount, reason } });
+  }
+
+  /** The sending half of an approved large transfer: the held money leaves the account. */
+  sendHeldTransfer(transfer: { transferId: string; to: string }): void {
+    const amount = this.#heldFor(transfer.transferId);
+    if (this.state.status === 'closed') throw new AccountClosedError(this.id);
+    this.raise({
+      type: 'TransferSent',
+      data: { transferId: transfer.transferId, to: transfer.to, amount, held: true },
+    });
+  }
+
+  /** The amount held for a transfer. */
+  heldFor(transferId: string): MinorUnits | undefined {
+    return this.state.holds[transferId];
+  }
+
+  #heldFor(transferId: string): MinorUnits {
+    const amount = this.state.holds[transferId];
+    if (amount === undefined) throw new HoldNotFoundError(this.id, transferId);
+    return amount;
+  }
+
   /** The receiving half of a transfer. */
   receiveTransfer(transfer: {
     transferId: string;
@@ -150,7 +249,9 @@ export class BankAccount extends Aggregate<AccountState, AccountEvent> {
     }
   }
 
+  /** Only the available money (the balance less what is held) can leave the account. */
   #assertCovers(amount: MinorUnits): void {
-    if (this.state.balance < amount) throw new InsufficientFundsError(this.id, this.state.balance, amount);
+    const available = this.state.balance - this.state.held;
+    if (available < amount) throw new InsufficientFundsError(this.id, available, amount);
   }
 }

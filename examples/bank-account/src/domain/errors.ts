@@ -14,6 +14,10 @@ export const BankErrorCode = {
   NonZeroBalance: 'NON_ZERO_BALANCE',
   SameAccountTransfer: 'SAME_ACCOUNT_TRANSFER',
   BalanceLimitExceeded: 'BALANCE_LIMIT_EXCEEDED',
+  HoldExists: 'HOLD_EXISTS',
+  HoldNotFound: 'HOLD_NOT_FOUND',
+  TransferRequestNotFound: 'TRANSFER_REQUEST_NOT_FOUND',
+  TransferAlreadyDecided: 'TRANSFER_ALREADY_DECIDED',
 } as const;
 export type BankErrorCode = (typeof BankErrorCode)[keyof typeof BankErrorCode];
 
@@ -88,7 +92,7 @@ export class InsufficientFundsError extends BankError {
   ) {
     super(
       BankErrorCode.InsufficientFunds,
-      `Account ${accountId} holds ${balance}, less than the ${requested} requested`,
+      `Account ${accountId} has ${balance} available, less than the ${requested} requested`,
     );
     this.name = 'InsufficientFundsError';
   }
@@ -140,5 +144,48 @@ export class BalanceLimitExceededError extends BankError {
       `Account ${accountId} holds ${balance}; adding ${amount} would pass the limit of ${limit} minor units`,
     );
     this.name = 'BalanceLimitExceededError';
+  }
+}
+
+export class HoldExistsError extends BankError {
+  constructor(
+    readonly accountId: string,
+    readonly transferId: string,
+  ) {
+    super(BankErrorCode.HoldExists, `Account ${accountId} already holds funds for transfer ${transferId}`);
+    this.name = 'HoldExistsError';
+  }
+}
+
+export class HoldNotFoundError extends BankError {
+  constructor(
+    readonly accountId: string,
+    readonly transferId: string,
+  ) {
+    super(
+      BankErrorCode.HoldNotFound,
+      `Account ${accountId} holds no funds for transfer ${transferId} (never held, or already released or sent)`,
+    );
+    this.name = 'HoldNotFoundError';
+  }
+}
+
+export class TransferRequestNotFoundError extends BankError {
+  constructor(readonly transferId: string) {
+    super(
+      BankErrorCode.TransferRequestNotFound,
+      `No transfer ${transferId} is waiting for approval (only transfers above the approval limit are)`,
+    );
+    this.name = 'TransferRequestNotFoundError';
+  }
+}
+
+export class TransferAlreadyDecidedError extends BankError {
+  constructor(
+    readonly transferId: string,
+    readonly status: string,
+  ) {
+    super(BankErrorCode.TransferAlreadyDecided, `Transfer ${transferId} is already ${status}`);
+    this.name = 'TransferAlreadyDecidedError';
   }
 }

@@ -70,6 +70,14 @@ export function parseCloseAccount(
   return { command: { accountId }, context };
 }
 
+/** `POST /transfers/{transferId}/approve` or `/reject`, with no body or `{ requestId? }` */
+export function parseDecision(event: APIGatewayProxyEventV2): CommandContext {
+  const fields = reader(event, []);
+  const context = commandContext(event, fields);
+  fields.done();
+  return context;
+}
+
 /** `?page=N` of `GET /accounts/{id}/statement`: a positive whole number, or nothing. */
 export function parsePage(event: APIGatewayProxyEventV2): number | undefined {
   const page = event.queryStringParameters?.page;

@@ -1,8 +1,15 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { assertAccountId } from '../application/account-id.js';
+import { assertAccountId, assertTransferId } from '../application/account-id.js';
 import type { Bank } from '../application/bank.js';
 import type { BankQueries } from '../projections/bank-queries.js';
-import { parseCloseAccount, parseMoveMoney, parseOpenAccount, parsePage, parseTransfer } from './commands.js';
+import {
+  parseCloseAccount,
+  parseDecision,
+  parseMoveMoney,
+  parseOpenAccount,
+  parsePage,
+  parseTransfer,
+} from './commands.js';
 import { errorReply } from './error-response.js';
 import { HttpError } from './http-error.js';
 import { matchRoute, pathWithoutStage, type RouteName } from './routes.js';
@@ -24,7 +31,8 @@ interface Reply {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-type Action = (deps: HttpApiDependencies, event: APIGatewayProxyEventV2, accountId: string) => Promise<Reply>;
+/** `id`: the account id of the path, or the transfer id of the `/transfers/{transferId}` routes. */
+type Action = (deps: HttpApiDependencies, event: APIGatewayProxyEventV2, id: string) => Promise<Reply>;
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
 const found = (body: unknown, what: string): Reply => {
@@ -49,8 +57,16 @@ const ACTIONS: Readonly<Record<RouteName, Action>> = {
   },
   transfer: async ({ bank }, event) => {
     const { command, context } = parseTransfer(event);
-    return { status: 201, body: await bank.transfer(command, context) };
+    const outcome = await bank.transfer(command, context);
+    // Above the approval limit, nothing has moved yet: 202, and where to follow it.
+    if (outcome.status === 'pending-approval') {
+      return { status: 202, body: outcome, headers: { location: `/transfers/${outcome.transferId}` } };
+    }
+    return { status: 201, body: outcome };
   },
+  approveTransfer: async ({ bank }, event, id) => ok(await bank.approveTransfer(id, parseDecision(event))),
+  rejectTransfer: async ({ bank }, event, id) => ok(await bank.rejectTransfer(id, parseDecision(event))),
+  getTransfer: async ({ bank }, _event, id) => ok(await bank.transferRequest(id)),
   closeAccount: async ({ bank }, event, id) => {
     const { command, context } = parseCloseAccount(event, id);
     return ok(await bank.close(command, context));
@@ -84,9 +100,10 @@ export function createHttpApiHandler(deps: HttpApiDependencies): HttpApiHandler 
     );
     const correlationId = event?.headers?.['x-correlation-id'];
     try {
-      const { name, accountId } = matchRoute(method, path);
+      const { name, accountId, transferId } = matchRoute(method, path);
       if (accountId !== undefined) assertAccountId(accountId);
-      const reply = await ACTIONS[name](deps, event, accountId ?? '');
+      if (transferId !== undefined) assertTransferId(transferId);
+      const reply = await ACTIONS[name](deps, event, accountId ?? transferId ?? '');
       return json(reply.status, reply.body, reply.headers);
     } catch (error) {
       const reply = errorReply(error);

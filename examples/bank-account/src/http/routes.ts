@@ -9,11 +9,17 @@ export type RouteName =
   | 'closeAccount'
   | 'getAccount'
   | 'getStatement'
-  | 'getBankTotals';
+  | 'getBankTotals'
+  | 'approveTransfer'
+  | 'rejectTransfer'
+  | 'getTransfer';
 
 interface Route {
   readonly method: 'GET' | 'POST';
-  /** The path, `{id}` standing for an account id: the same templates as the CDK stack's routes. */
+  /**
+   * The path, `{id}` standing for an account id and `{transferId}` for a large transfer's id: the
+   * same templates as the CDK stack's routes.
+   */
   readonly path: string;
   readonly name: RouteName;
 }
@@ -31,12 +37,16 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/accounts/{id}', name: 'getAccount' },
   { method: 'GET', path: '/accounts/{id}/statement', name: 'getStatement' },
   { method: 'GET', path: '/bank', name: 'getBankTotals' },
+  { method: 'POST', path: '/transfers/{transferId}/approve', name: 'approveTransfer' },
+  { method: 'POST', path: '/transfers/{transferId}/reject', name: 'rejectTransfer' },
+  { method: 'GET', path: '/transfers/{transferId}', name: 'getTransfer' },
 ];
 
-/** A request matched to its route; `accountId` is the decoded `{id}` segment. */
+/** A request matched to its route; `accountId` is the decoded `{id}` segment, `transferId` the `{transferId}` one. */
 export interface RouteMatch {
   readonly name: RouteName;
   readonly accountId: string | undefined;
+  readonly transferId?: string | undefined;
 }
 
 /**
@@ -66,7 +76,12 @@ export function matchRoute(method: string, rawPath: string): RouteMatch {
     (candidate) => candidate.id !== null,
   );
   const match = matches.find((candidate) => candidate.route.method === method.toUpperCase());
-  if (match) return { name: match.route.name, accountId: decode(match.id ?? undefined) };
+  if (match) {
+    const id = decode(match.id ?? undefined);
+    return match.route.path.includes('{transferId}')
+      ? { name: match.route.name, accountId: undefined, transferId: id }
+      : { name: match.route.name, accountId: id };
+  }
   if (matches.length === 0) {
     throw new HttpError(404, 'ROUTE_NOT_FOUND', `No route ${method} ${rawPath}; see the README for the API`);
   }
@@ -83,7 +98,7 @@ function matchPath(template: string, segments: readonly string[]): string | unde
   let id: string | undefined;
   for (const [index, part] of parts.entries()) {
     const segment = segments[index] ?? '';
-    if (part === '{id}' && segment !== '') id = segment;
+    if ((part === '{id}' || part === '{transferId}') && segment !== '') id = segment;
     else if (part !== segment) return null;
   }
   return id;

@@ -18,6 +18,32 @@ export const TableEnvironment = {
 /** The SNS topic of the bank's messages, as `StreamPublication` sets it for an SNS sink. */
 export const PUBLICATION_TOPIC_ARN = 'PUBLICATION_TOPIC_ARN';
 
+/** Environment variables of the bank's settings (optional: each has a default). */
+export const SettingEnvironment = {
+  /** Transfers above this many minor units wait for approval (default: none do). */
+  ApprovalLimit: 'APPROVAL_LIMIT',
+  /** How long an approval may take, in seconds (default one day). */
+  ApprovalWindowSeconds: 'APPROVAL_WINDOW_SECONDS',
+} as const;
+
+/**
+ * A positive whole number from the environment, `undefined` when unset. Read when the module
+ * loads, so a bad value fails the function's initialisation with a clear message.
+ *
+ * @throws Error naming the variable when it is set to anything but a positive whole number.
+ */
+export function numberEnv(name: string, env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number < 1) {
+    throw new Error(
+      `Environment variable ${name} must be a positive whole number, not ${JSON.stringify(value)}`,
+    );
+  }
+  return number;
+}
+
 /**
  * The value of a required environment variable. Read when the module loads, so a missing one fails
  * the function's initialisation with a clear message instead of every request.

@@ -3,7 +3,7 @@ import { instrumentHandler } from '@dynamo-es/event-store';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createBankApp } from '../app/bank-app.js';
 import { createHttpApiHandler } from '../http/http-api-handler.js';
-import { requiredEnv, TableEnvironment } from './environment.js';
+import { numberEnv, requiredEnv, SettingEnvironment, TableEnvironment } from './environment.js';
 import { functionObservability } from './observability.js';
 
 // Created once per container, outside the handler: every invocation of a warm container reuses the
@@ -21,6 +21,7 @@ const app = createBankApp({
   },
   logger,
   metrics,
+  approvalLimit: numberEnv(SettingEnvironment.ApprovalLimit),
 });
 const answer = createHttpApiHandler({
   ...app,

@@ -10,6 +10,8 @@ export interface AccountSummary {
   readonly owner: string;
   readonly currency: Currency;
   readonly balance: MinorUnits;
+  /** Part of the balance held for large transfers waiting for approval (`balance - held` is available). */
+  readonly held: MinorUnits;
   readonly status: 'open' | 'closed';
   readonly openedAt: string;
   /** When the last event of the account was recorded. */
@@ -46,6 +48,7 @@ export const accountSummaryProjection = defineProjection<AccountEvent, AccountSu
         owner: event.data.owner,
         currency: event.data.currency,
         balance: 0,
+        held: 0,
         status: 'open',
         openedAt: event.recordedAt,
         lastActivityAt: event.recordedAt,
@@ -54,8 +57,14 @@ export const accountSummaryProjection = defineProjection<AccountEvent, AccountSu
     },
     MoneyDeposited: (event, ctx) => change(event, ctx, (s) => ({ balance: s.balance + event.data.amount })),
     MoneyWithdrawn: (event, ctx) => change(event, ctx, (s) => ({ balance: s.balance - event.data.amount })),
-    TransferSent: (event, ctx) => change(event, ctx, (s) => ({ balance: s.balance - event.data.amount })),
+    TransferSent: (event, ctx) =>
+      change(event, ctx, (s) => ({
+        balance: s.balance - event.data.amount,
+        held: event.data.held ? s.held - event.data.amount : s.held,
+      })),
     TransferReceived: (event, ctx) => change(event, ctx, (s) => ({ balance: s.balance + event.data.amount })),
     AccountClosed: (event, ctx) => change(event, ctx, () => ({ status: 'closed' })),
+    FundsHeld: (event, ctx) => change(event, ctx, (s) => ({ held: s.held + event.data.amount })),
+    HoldReleased: (event, ctx) => change(event, ctx, (s) => ({ held: s.held - event.data.amount })),
   },
 });

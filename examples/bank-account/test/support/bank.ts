@@ -21,10 +21,13 @@ export interface Answer {
   readonly headers: Record<string, unknown>;
 }
 
-export async function createTestBank(client: DynamoDBClient = testClient()): Promise<TestBank> {
+export async function createTestBank(
+  client: DynamoDBClient = testClient(),
+  options: { readonly approvalLimit?: number } = {},
+): Promise<TestBank> {
   const tables = bankTableNames(uniqueId('bank'));
   await createBankTables(client, tables);
-  const app = createBankApp({ client, tables, onSnapshotError: () => {} });
+  const app = createBankApp({ client, tables, onSnapshotError: () => {}, ...options });
   const handler = createHttpApiHandler({ ...app, logError: () => {} });
   return {
     ...app,
