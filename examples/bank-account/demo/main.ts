@@ -81,6 +81,8 @@ async function main(options: ScenarioOptions): Promise<number> {
       progress.update(done, now),
     );
     progress.stop();
+    // Fraud-watch starts late, while the bank catches up: it reads the Kinesis stream from its start.
+    await publication.startConsumer();
 
     const caughtUp = await waitForProjections(projections);
     const feedCaughtUp = await feed.runner.waitForCaughtUp({ timeoutMs: CATCH_UP_TIMEOUT_MS }).then(
