@@ -98,6 +98,8 @@ async function main(options: ScenarioOptions): Promise<number> {
       progress.update(done, now),
     );
     progress.stop();
+    // Fraud-watch starts late, while the bank catches up: it reads the Kinesis stream from its start.
+    await publication.startConsumer();
 
     // The sagas move money after the last command (approvals, deadlines): let them end first.
     await waitForSagas(saga, stats.largeTransfers, APPROVAL_WINDOW_MS + CATCH_UP_TIMEOUT_MS);

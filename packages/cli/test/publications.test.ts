@@ -125,6 +125,7 @@ describe('dead letters of a publication', () => {
   });
 
   it('refuses bad input with what to do, before writing anything', async () => {
+    const before = (await published()).length;
     const cases: [string[], RegExp][] = [
       [['--publication', 'deposits-public'], /give both --publication <name> and --publications <module>/],
       [['--publications', FIXED], /give both --publication <name> and --publications <module>/],
@@ -138,6 +139,10 @@ describe('dead letters of a publication', () => {
         ['--publication', 'deposits-public', '--publications', FIXED, '--projections', FIXED],
         /cannot be used with/,
       ],
+      [
+        ['--publication', 'deposits-public', '--publications', FIXED, '--version', '1'],
+        /cannot be used with/,
+      ],
       [[], /give --projections <module> to replay projections' dead letters, or --publication/],
     ];
     for (const [args, message] of cases) {
@@ -148,5 +153,6 @@ describe('dead letters of a publication', () => {
         stderr: expect.stringMatching(message),
       });
     }
+    expect((await published()).length).toBe(before);
   });
 });

@@ -23,7 +23,12 @@ export interface LocalPublication {
   readonly fraudWatch: FraudWatch;
   readonly fraudWatchTable: string;
   readonly streamName: string;
-  /** Waits until every event of the events table so far was published and consumed. */
+  /**
+   * Starts fraud-watch's consumer: it reads the Kinesis stream from its trim horizon, so a
+   * consumer started late (after the workload, as `npm start` does) still gets every message.
+   */
+  startConsumer(): Promise<void>;
+  /** Waits until every event of the events table so far was published and consumed (starting the consumer if need be). */
   waitForCaughtUp(timeoutMs: number): Promise<void>;
   stats(): PublicationStats;
   logs(): readonly string[];
@@ -43,8 +48,9 @@ export interface PublicationStats {
 
 /**
  * Service 1 to service 2, locally: the publisher's handler driven by `StreamRunner` from the
- * events table's stream into a Kinesis stream on kinesalite; fraud-watch's Kinesis handler fed
- * from it by {@link KinesisPoller}, which delivers every `redeliverEvery`-th batch twice.
+ * events table's stream into a Kinesis stream on kinesalite (from the start); fraud-watch's
+ * Kinesis handler fed from it by {@link KinesisPoller}, which delivers every `redeliverEvery`-th
+ * batch twice, once `startConsumer` (or `waitForCaughtUp`) is called.
  */
 export async function startLocalPublication(
   client: DynamoDBClient,
@@ -107,19 +113,26 @@ export async function startLocalPublication(
     redeliverEvery: options.redeliverEvery ?? 3,
     onError: (error) => logs.push(`WARN fraud-watch poller: ${String(error)}`),
   });
-  await Promise.all([runner.start(), poller.start()]);
+  await runner.start();
+  let consuming: Promise<void> | undefined;
+  const startConsumer = () => {
+    consuming ??= poller.start();
+    return consuming;
+  };
   return {
     fraudWatch,
     fraudWatchTable,
     streamName,
+    startConsumer,
     waitForCaughtUp: async (timeoutMs) => {
       await runner.waitForCaughtUp({ timeoutMs });
+      await startConsumer();
       await poller.waitForCaughtUp({ timeoutMs });
     },
     stats: () => ({ ...counts, poller: poller.stats() }),
     logs: () => logs,
     stop: async () => {
-      await Promise.allSettled([runner.stop(), poller.stop()]);
+      await Promise.allSettled([runner.stop(), consuming?.then(() => poller.stop())]);
       kinesis.destroy();
       await kinesalite.stop();
     },

@@ -38,7 +38,7 @@ export function registerDeadLettersReplayCommand(deadLetters: Command, io: CliIo
       new Option(
         '--publication <name>',
         "replay this publication's dead letters instead (give --publications)",
-      ).conflicts(['projections', 'projection']),
+      ).conflicts(['projections', 'projection', 'version']),
     )
     .addOption(
       new Option(
