@@ -109,8 +109,12 @@ export class Publisher {
         `expected a positive integer, got ${String(maxAttempts)}`,
       );
     }
-    // Every accepted message moves the checkpoint at once: a redelivered batch re-sends nothing accepted.
-    const rules = { maxAttempts, checkpointInterval: 1 };
+    // A stream's checkpoint moves with every accepted message (its item records the last version
+    // published), so a redelivered batch re-sends nothing accepted. A stream whose events in a batch
+    // are none of the publication's is written only every `checkpointInterval` versions, as for
+    // projections: a later gap read finds those versions unselected again (a Query, not a PutItem
+    // per stream per batch).
+    const rules = { maxAttempts, checkpointInterval: DEFAULT_RULES.checkpointInterval };
     return createPublicationHandler({
       config: this.#config(publication, rules),
       eventStore: this.#options.eventStore,

@@ -3,6 +3,7 @@ import { silentLogger } from '@dynamo-es/event-store';
 import { StreamRunner } from '@dynamo-es/stream-runner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClient, uniqueId } from '../../../test/support/dynamodb.js';
+import { countRequests } from '../../../test/support/request-counter.js';
 import { deliverLikeLambda } from '../../projections/test/support/lambda.js';
 import { kinesisSink, type MessageEnvelope, Publisher } from '../src/index.js';
 import {
@@ -92,6 +93,33 @@ describe('publishing to Kinesis (kinesalite)', () => {
       data: { accountId: a, amount: 10 },
     });
     expect(first?.source).toMatch(/^bank-public-/);
+  });
+
+  it('writes no checkpoint for streams with none of its events in a batch, and publishes their later ones in order', async () => {
+    const streams = Array.from({ length: 20 }, () => uniqueId('quiet'));
+    for (const streamId of streams) await appendAll(bank.store, streamId, [note('a'), note('b')]);
+    const streamName = await createDataStream(kinesis.client);
+    const handler = publisherOn(streamName).streamHandler(bankPublication());
+    const quiet = await recordsOf(client, bank.eventsTable, streams);
+    const requests = countRequests(client);
+    expect(await handler({ Records: quiet })).toEqual({ batchItemFailures: [] });
+    // Checkpoints read in one request; none written: nothing of the publication's was in the batch.
+    expect(requests.byCommand()).toEqual({ BatchGetItemCommand: 1 });
+    requests.remove();
+    // Later, selected events of five of them: the unselected versions before are read again
+    // (the gap), gone past, and each stream's message names its true predecessor (none).
+    const loud = streams.slice(0, 5);
+    for (const streamId of loud) await appendAll(bank.store, streamId, [deposit(3)]);
+    const later = (await recordsOf(client, bank.eventsTable, loud)).filter(
+      (record) => record.dynamodb?.NewImage?.t?.S === 'MoneyDeposited',
+    );
+    expect(await handler({ Records: later })).toEqual({ batchItemFailures: [] });
+    expect((await published(streamName)).sort()).toEqual(loud.map((streamId) => `${streamId}:3`).sort());
+    const chains = (await envelopes(streamName)).map(({ envelope }) => envelope.previousVersion);
+    expect(chains).toEqual(loud.map(() => 0));
+    // Delivered again: nothing re-sent.
+    expect(await handler({ Records: later })).toEqual({ batchItemFailures: [] });
+    expect(await published(streamName)).toHaveLength(5);
   });
 
   it('re-sends nothing the sink accepted when Lambda delivers the same batch again', async () => {
