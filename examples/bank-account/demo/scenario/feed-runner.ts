@@ -1,8 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Feed } from '@dynamo-es/feed';
-import { StreamRunner } from '@dynamo-es/stream-runner';
+import type { StreamRunner } from '@dynamo-es/stream-runner';
 import type { AccountEvent } from '../../src/domain/bank-account.js';
 import { createBankFeed } from '../../src/feed/bank-feed.js';
+import { localStreamRunner } from './local-stream.js';
 
 /** The feed indexer running locally: a second consumer of the events table's stream. */
 export interface LocalFeed {
@@ -21,18 +22,12 @@ export async function startLocalFeed(
   logs: string[],
 ): Promise<LocalFeed> {
   const { feed, indexer } = createBankFeed({ client, eventsTable: tables.events, feedTable: tables.feed });
-  const runner = new StreamRunner({
+  const runner = localStreamRunner({
     client,
     tableName: tables.events,
     handler: indexer,
-    batchSize: 100,
-    pollIntervalMs: 50,
-    maxPollIntervalMs: 250,
-    retryBaseDelayMs: 50,
-    onError: (error, context) => logs.push(`WARN feed runner ${context.operation}: ${String(error)}`),
-    onFailure: (batch) => {
-      logs.push(`ERROR feed runner gave up on ${batch.batchSize} records`);
-    },
+    name: 'feed',
+    logs,
   });
   await runner.start();
   return { feed, runner, stop: () => runner.stop() };

@@ -1,9 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Logger } from '@dynamo-es/event-store';
-import { StreamRunner } from '@dynamo-es/stream-runner';
+import type { StreamRunner } from '@dynamo-es/stream-runner';
 import { createBankProjectionHandler } from '../../src/app/bank-app.js';
 import type { BankTables } from '../../src/app/tables.js';
 import type { LagTracker } from './lag-tracker.js';
+import { keptLogger, localStreamRunner } from './local-stream.js';
 
 /** The projections running locally on the events table's stream, with what they reported. */
 export interface LocalProjections {
@@ -25,23 +25,13 @@ export async function startLocalProjections(
   options: { readonly batchSize?: number; readonly lag?: LagTracker } = {},
 ): Promise<LocalProjections> {
   const logs: string[] = [];
-  const keep = (level: string) => (message: string, details?: Record<string, unknown>) => {
-    logs.push(`${level} ${message} ${JSON.stringify(details ?? {})}`);
-  };
-  const logger: Logger = { debug: () => {}, info: () => {}, warn: keep('WARN'), error: keep('ERROR') };
-  const runner = new StreamRunner({
+  const runner = localStreamRunner({
     client,
     tableName: tables.events,
-    handler: createBankProjectionHandler({ client, tables, logger }),
-    // As the Lambda event source mapping of infra/ (BatchSize 100).
-    batchSize: options.batchSize ?? 100,
-    pollIntervalMs: 50,
-    maxPollIntervalMs: 250,
-    retryBaseDelayMs: 50,
-    onError: (error, context) => logs.push(`WARN runner ${context.operation}: ${String(error)}`),
-    onFailure: (batch) => {
-      logs.push(`ERROR runner gave up on ${batch.batchSize} records of shard ${batch.shardId}`);
-    },
+    handler: createBankProjectionHandler({ client, tables, logger: keptLogger(logs) }),
+    name: 'projections',
+    logs,
+    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
   });
   await runner.start();
   const sampler = setInterval(() => options.lag?.sample(runner.stats().recordsAcknowledged), 100);

@@ -8,7 +8,6 @@ import {
   startKinesalite,
 } from '@dynamo-es/local/kinesis';
 import { type DeliveryStats, kinesisSink } from '@dynamo-es/publisher';
-import { StreamRunner } from '@dynamo-es/stream-runner';
 import type { BankTables } from '../../src/app/tables.js';
 import {
   createFraudWatch,
@@ -17,6 +16,7 @@ import {
 } from '../../src/fraud-watch/fraud-watch.js';
 import { bankPublication, createBankPublisher } from '../../src/publication/bank-publication.js';
 import { KinesisPoller, type KinesisPollerStats } from './kinesis-poller.js';
+import { localStreamRunner } from './local-stream.js';
 
 /** The bank's publication and fraud-watch, running locally, with what they counted. */
 export interface LocalPublication {
@@ -81,20 +81,16 @@ export async function startLocalPublication(
     logger,
     sink: kinesisSink({ client: kinesis, streamName }),
   });
-  const runner = new StreamRunner({
+  const runner = localStreamRunner({
     client,
     tableName: tables.events,
     handler: publisher.streamHandler(bankPublication, { onDelivered }),
-    // Larger, less frequent batches than the projections': a stream's checkpoint is written once
-    // per batch, so this costs DynamoDB Local (busy with the workload) fewer writes per message.
+    name: 'publication',
+    logs,
+    // Larger, less frequent batches than the projections': fewer, fuller PutRecords calls.
     batchSize: 1000,
     pollIntervalMs: 500,
     maxPollIntervalMs: 1000,
-    retryBaseDelayMs: 50,
-    onError: (error, context) => logs.push(`WARN publication runner ${context.operation}: ${String(error)}`),
-    onFailure: (batch) => {
-      logs.push(`ERROR publication runner gave up on ${batch.batchSize} records`);
-    },
   });
   const fraudWatch = createFraudWatch({
     client,

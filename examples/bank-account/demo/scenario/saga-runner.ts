@@ -1,9 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DeadlineTimer, startDeadlineTimer } from '@dynamo-es/sagas';
-import { StreamRunner } from '@dynamo-es/stream-runner';
+import type { StreamRunner } from '@dynamo-es/stream-runner';
 import type { BankApp } from '../../src/app/bank-app.js';
 import type { BankTables } from '../../src/app/tables.js';
 import { createLargeTransferProcess } from '../../src/sagas/large-transfer-process.js';
+import { keptLogger, localStreamRunner } from './local-stream.js';
 
 /** The large-transfer saga running locally, and what its deadline poller fired. */
 export interface LocalSaga {
@@ -26,29 +27,20 @@ export async function startLocalSaga(
   options: { readonly approvalWindowMs: number; readonly logs: string[] },
 ): Promise<LocalSaga> {
   const { logs } = options;
-  const keep = (level: string) => (message: string, details?: Record<string, unknown>) => {
-    logs.push(`${level} saga ${message} ${JSON.stringify(details ?? {})}`);
-  };
   const process = createLargeTransferProcess({
     bank: app.bank,
     store: app.store,
     client,
     readModelTable: tables.readModels,
     approvalWindowMs: options.approvalWindowMs,
-    logger: { debug: () => {}, info: () => {}, warn: keep('WARN'), error: keep('ERROR') },
+    logger: keptLogger(logs, 'saga '),
   });
-  const runner = new StreamRunner({
+  const runner = localStreamRunner({
     client,
     tableName: tables.events,
     handler: process.streamHandler(),
-    batchSize: 100,
-    pollIntervalMs: 50,
-    maxPollIntervalMs: 250,
-    retryBaseDelayMs: 50,
-    onError: (error, context) => logs.push(`WARN saga runner ${context.operation}: ${String(error)}`),
-    onFailure: (batch) => {
-      logs.push(`ERROR saga runner gave up on ${batch.batchSize} records`);
-    },
+    name: 'saga',
+    logs,
   });
   await runner.start();
   let fired = 0;
