@@ -48,4 +48,11 @@ export {
   sagaStreamId,
 } from './saga-events.js';
 export type { PendingCommand, SagaInstance } from './saga-instance.js';
+export {
+  type ListSagasOptions,
+  SagaOperations,
+  type SagaOperationsOptions,
+  type SagaSummary,
+  sagaOperations,
+} from './saga-operations.js';
 export { SagaProcess, type SagaProcessOptions } from './saga-process.js';

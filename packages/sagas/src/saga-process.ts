@@ -13,7 +13,9 @@ import { InvalidSagaError, SagaNotFoundError } from './errors.js';
 import type { CommandShape, Saga } from './saga.js';
 import { assertSagaId, sagaStreamId } from './saga-events.js';
 import type { SagaInstance } from './saga-instance.js';
+import { type ListSagasOptions, SagaOperations, type SagaSummary } from './saga-operations.js';
 import { SagaStreams } from './saga-streams.js';
+import { RunningIndex } from './status/running-index.js';
 
 /**
  * What a {@link SagaProcess} runs a saga with.
@@ -64,6 +66,7 @@ export class SagaProcess<S, C extends CommandShape> {
   readonly #client: DynamoDBClient;
   readonly #now: () => Date;
   readonly #logger: Logger;
+  readonly #operations: SagaOperations<S>;
 
   constructor(options: SagaProcessOptions<S, C>) {
     assertOptions(options);
@@ -87,8 +90,21 @@ export class SagaProcess<S, C extends CommandShape> {
       sagaName: saga.name,
       shards: options.shards ?? 8,
     });
+    const running = new RunningIndex({
+      client: this.#client,
+      tableName: this.tableName,
+      sagaName: saga.name,
+      shards: options.shards ?? 8,
+    });
     const retry = { ...DEFAULT_COMMAND_RETRY, ...options.commandRetry };
-    this.#dispatcher = { streams: this.#streams as SagaStreams<unknown>, commands, deadlines, retry };
+    this.#dispatcher = {
+      streams: this.#streams as SagaStreams<unknown>,
+      commands,
+      deadlines,
+      running,
+      retry,
+    };
+    this.#operations = new SagaOperations({ streams: this.#streams, running, now: this.#now });
   }
 
   /**
@@ -182,11 +198,19 @@ export class SagaProcess<S, C extends CommandShape> {
    * await transfers.abandon('t-42', 'approved by phone, completed by hand');
    * @throws SagaNotFoundError when the instance has no events.
    */
-  async abandon(sagaId: string, reason: string): Promise<SagaInstance<S>> {
-    if (typeof reason !== 'string' || reason === '')
-      throw new InvalidSagaError('reason', 'expected a non-empty reason');
-    const instance = await this.#existing(sagaId);
-    return (await this.#streams.advance(sagaId, { kind: 'abandon', reason }, instance)).instance;
+  abandon(sagaId: string, reason: string): Promise<SagaInstance<S>> {
+    return this.#operations.abandon(sagaId, reason);
+  }
+
+  /**
+   * The running instances, each checked against its stream, oldest step first; `stuck` says why one
+   * looks stuck (a command unanswered, or a deadline overdue, for longer than `stuckForMs`).
+   *
+   * @example
+   * const stuck = await transfers.list({ stuckOnly: true });
+   */
+  list(options: ListSagasOptions = {}): Promise<SagaSummary<S>[]> {
+    return this.#operations.list(options);
   }
 
   /**
