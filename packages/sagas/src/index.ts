@@ -28,6 +28,7 @@ export {
   SagaErrorCode,
   SagaNotFoundError,
 } from './errors.js';
+export type { SagaProcessOptions } from './process-options.js';
 export {
   type CommandResult,
   type CommandShape,
@@ -55,4 +56,4 @@ export {
   type SagaSummary,
   sagaOperations,
 } from './saga-operations.js';
-export { SagaProcess, type SagaProcessOptions } from './saga-process.js';
+export { SagaProcess } from './saga-process.js';
