@@ -1,7 +1,8 @@
 import { EventStore } from '@dynamo-es/event-store';
-import { type SagaSummary, sagaOperations } from '@dynamo-es/sagas';
+import { SagaProcess, type SagaSummary, sagaOperations } from '@dynamo-es/sagas';
 import { type Command, Option } from 'commander';
 import { type CliIo, printLine } from '../io.js';
+import { loadSaga } from '../load-sagas.js';
 import { integerAtLeast, jsonOption, tableOption } from '../options.js';
 import { plural, toJson, truncate } from '../output/format.js';
 import { formatTable } from '../output/table.js';
@@ -27,9 +28,11 @@ const sagaOption = () => new Option('--saga <name>', 'the saga (its defineSaga n
 const shardsOption = () =>
   new Option('--shards <n>', "the saga process's shards option").argParser(integerAtLeast(1)).default(8);
 
-/** `dynamo-es sagas list | abandon`: the operator's view of running saga instances. */
+/** `dynamo-es sagas list | abandon | retry`: the operator's view of running saga instances. */
 export function registerSagasCommands(program: Command, io: CliIo): void {
-  const sagas = program.command('sagas').description('list running and stuck saga instances, abandon one');
+  const sagas = program
+    .command('sagas')
+    .description('list running and stuck saga instances, retry or abandon one');
   sagas
     .command('list')
     .description('the running instances of a saga: state, waiting since, pending commands, next deadline')
@@ -47,7 +50,7 @@ export function registerSagasCommands(program: Command, io: CliIo): void {
     .addHelpText(
       'after',
       "\nReads the index of running instances (one Query per shard) and each instance's stream.\n" +
-        "Send a stuck instance's pending commands again from code: `await process.retry(sagaId)`.\n\n" +
+        "Send a stuck instance's pending commands again with `dynamo-es sagas retry`.\n\n" +
         'Examples:\n  dynamo-es sagas list --saga transfer\n  dynamo-es sagas list --saga transfer --stuck --json',
     )
     .action(sessionAction<ListOptions, []>(io, list));
@@ -65,6 +68,53 @@ export function registerSagasCommands(program: Command, io: CliIo): void {
       '\nExample:\n  dynamo-es sagas abandon t-42 --saga transfer --reason "settled by phone"',
     )
     .action(sessionAction<AbandonOptions, [string]>(io, abandon));
+  sagas
+    .command('retry')
+    .description("send an instance's pending commands again (same idempotency keys: never applied twice)")
+    .argument('<sagaId>', 'the instance')
+    .addOption(sagaOption())
+    .addOption(
+      new Option(
+        '--sagas <module>',
+        'path of a .js or .ts module exporting { saga, commands } (see the README)',
+      )
+        .env('DYNAMO_ES_SAGAS')
+        .makeOptionMandatory(),
+    )
+    .addOption(shardsOption())
+    .addOption(tableOption.events())
+    .addOption(tableOption.readModels())
+    .addHelpText(
+      'after',
+      '\nThe commands are your code: the module exports the saga and its command handlers.\n\n' +
+        'Example:\n  dynamo-es sagas retry t-42 --saga transfer --sagas ./src/sagas.ts',
+    )
+    .action(sessionAction<RetryOptions, [string]>(io, retry));
+}
+
+interface RetryOptions extends SagaOptions {
+  readonly sagas: string;
+}
+
+async function retry(session: Session<RetryOptions>, sagaId: string): Promise<void> {
+  const { client, tables, options, io } = session;
+  const { saga, commands } = await loadSaga(options.sagas, io.cwd, options.saga);
+  await requireSagaTables(session);
+  const process = new SagaProcess({
+    saga,
+    commands,
+    eventStore: new EventStore({ client, tableName: tables.events }),
+    client,
+    tableName: tables['read-models'],
+    shards: options.shards,
+  });
+  const before = (await process.load(sagaId)).pending.length;
+  const after = await process.retry(sagaId);
+  printLine(
+    io,
+    `${options.saga} ${sagaId}: sent ${plural(before, 'pending command')}; ${after.pending.length} pending now, ` +
+      `${after.ended ? `ended ${after.ended.outcome}` : 'running'} (version ${after.version}).`,
+  );
 }
 
 function operationsOf(session: Session<SagaOptions>) {

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Upcasters } from '@dynamo-es/event-store';
 import type { Projection } from '@dynamo-es/projections';
 import { ProjectionNotFoundError, ProjectionsModuleError } from '../errors.js';
+import { importUserModule } from '../user-module.js';
 
 /**
  * What the CLI found in a projections module.
@@ -36,7 +36,11 @@ export interface LoadedProjections {
 export async function loadProjections(modulePath: string, cwd: string): Promise<LoadedProjections> {
   const path = isAbsolute(modulePath) ? modulePath : resolve(cwd, modulePath);
   if (!existsSync(path)) throw new ProjectionsModuleError(modulePath, `no such file (${path})`);
-  const exports = await importModule(modulePath, path);
+  const exports = await importUserModule(
+    modulePath,
+    path,
+    (problem, options) => new ProjectionsModuleError(modulePath, problem, options),
+  );
   const projections = collectProjections(modulePath, exports);
   if (projections.length === 0) {
     throw new ProjectionsModuleError(
@@ -66,60 +70,6 @@ export function pickProjection(loaded: LoadedProjections, name: string, version?
     throw new ProjectionNotFoundError({ name, ...(version === undefined ? {} : { version }), available });
   }
   return newest;
-}
-
-async function importModule(modulePath: string, path: string): Promise<Record<string, unknown>> {
-  const url = pathToFileURL(path).href;
-  try {
-    return (await import(url)) as Record<string, unknown>;
-  } catch (error) {
-    if (
-      (error as { code?: string }).code === 'ERR_UNKNOWN_FILE_EXTENSION' &&
-      (await registerTsx(modulePath))
-    ) {
-      // Node remembers the failed import of `url`: ask for it under another URL.
-      return importOnce(modulePath, `${url}?typescript`);
-    }
-    throw loadError(modulePath, error);
-  }
-}
-
-async function importOnce(modulePath: string, url: string): Promise<Record<string, unknown>> {
-  try {
-    return (await import(url)) as Record<string, unknown>;
-  } catch (error) {
-    throw loadError(modulePath, error);
-  }
-}
-
-const loadError = (modulePath: string, error: unknown) =>
-  new ProjectionsModuleError(modulePath, `it failed to load: ${(error as Error).message ?? String(error)}`, {
-    cause: error,
-  });
-
-let tsxRegistered = false;
-
-/**
- * Lets Node import TypeScript (once; false when it was registered already, so it cannot help).
- * `tsx` is an optional peer dependency: without it, say how to get it or to avoid it.
- */
-async function registerTsx(modulePath: string): Promise<boolean> {
-  if (tsxRegistered) return false;
-  let api: { register: () => unknown };
-  try {
-    api = (await import('tsx/esm/api')) as { register: () => unknown };
-  } catch (error) {
-    throw new ProjectionsModuleError(
-      modulePath,
-      'it is TypeScript and no TypeScript loader is installed: `npm install --save-dev tsx` ' +
-        '(the CLI then loads .ts modules itself), run the CLI under one (`node --import tsx`), ' +
-        'or point --module at the compiled .js',
-      { cause: error },
-    );
-  }
-  tsxRegistered = true;
-  api.register();
-  return true;
 }
 
 function collectProjections(modulePath: string, exports: Record<string, unknown>): Projection[] {
