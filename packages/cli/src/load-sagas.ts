@@ -23,7 +23,6 @@ export async function loadSaga(modulePath: string, cwd: string, sagaName: string
   const path = isAbsolute(modulePath) ? modulePath : resolve(cwd, modulePath);
   if (!existsSync(path)) throw new SagasModuleError(modulePath, `no such file (${path})`);
   const exports = await importUserModule(
-    modulePath,
     path,
     (problem, options) => new SagasModuleError(modulePath, problem, options),
   );

@@ -8,11 +8,7 @@ export type ModuleFailure = (problem: string, options?: { cause?: unknown }) => 
  * load too: when the CLI runs from its sources it runs under tsx already, and from `dist/` it
  * registers tsx on the first `.ts` file Node refuses.
  */
-export async function importUserModule(
-  modulePath: string,
-  path: string,
-  fail: ModuleFailure,
-): Promise<Record<string, unknown>> {
+export async function importUserModule(path: string, fail: ModuleFailure): Promise<Record<string, unknown>> {
   const url = pathToFileURL(path).href;
   try {
     return (await import(url)) as Record<string, unknown>;

@@ -37,7 +37,6 @@ export async function loadProjections(modulePath: string, cwd: string): Promise<
   const path = isAbsolute(modulePath) ? modulePath : resolve(cwd, modulePath);
   if (!existsSync(path)) throw new ProjectionsModuleError(modulePath, `no such file (${path})`);
   const exports = await importUserModule(
-    modulePath,
     path,
     (problem, options) => new ProjectionsModuleError(modulePath, problem, options),
   );
