@@ -54,6 +54,11 @@ export const IamActions = {
     'dynamodb:Query',
     'dynamodb:BatchGetItem',
   ],
+  /**
+   * The deadline poller of `@dynamo-es/sagas` on the read-model table: what is due in each shard
+   * (`Query`), the fired item deleted (`DeleteItem`).
+   */
+  sagaDeadlines: ['dynamodb:Query', 'dynamodb:DeleteItem'],
   /** The feed indexer on the events table: the types of versions a delivery lacked, by key. */
   feedGapFill: ['dynamodb:BatchGetItem'],
   /** Feed readers (`readAll`, `readEntries`, `headPosition`, `streamPosition`) on the feed table. */

@@ -12,6 +12,7 @@ export const CliErrorCode = {
   ProjectionsModule: 'DYNAMO_ES_CLI_PROJECTIONS_MODULE',
   ProjectionNotFound: 'DYNAMO_ES_CLI_PROJECTION_NOT_FOUND',
   PublicationsModule: 'DYNAMO_ES_CLI_PUBLICATIONS_MODULE',
+  SagasModule: 'DYNAMO_ES_CLI_SAGAS_MODULE',
   CommandFailed: 'DYNAMO_ES_CLI_COMMAND_FAILED',
 } as const;
 export type CliErrorCode = (typeof CliErrorCode)[keyof typeof CliErrorCode];
@@ -105,6 +106,22 @@ export class ProjectionsModuleError extends CliError {
 }
 
 /**
+ * The `--sagas` module cannot be found, fails to load, or exports no `{ saga, commands }` of that name.
+ *
+ * @example
+ * throw new SagasModuleError('./sagas.ts', 'it exports no saga named "transfer"');
+ */
+export class SagasModuleError extends CliError {
+  readonly modulePath: string;
+
+  constructor(modulePath: string, problem: string, options?: { cause?: unknown }) {
+    super(CliErrorCode.SagasModule, `sagas module ${modulePath}: ${problem}`, options);
+    this.name = 'SagasModuleError';
+    this.modulePath = modulePath;
+  }
+}
+
+/**
  * The projections module has no projection of that name (and version).
  *
  * @example
@@ -176,6 +193,9 @@ export const isStreamNotFoundError = (error: unknown): error is StreamNotFoundEr
 /** @example if (isProjectionsModuleError(e)) console.log(e.modulePath); */
 export const isProjectionsModuleError = (error: unknown): error is ProjectionsModuleError =>
   hasCode(error, CliErrorCode.ProjectionsModule);
+/** @example if (isSagasModuleError(e)) console.log(e.modulePath); */
+export const isSagasModuleError = (error: unknown): error is SagasModuleError =>
+  hasCode(error, CliErrorCode.SagasModule);
 /** @example if (isProjectionNotFoundError(e)) console.log(e.projection); */
 export const isProjectionNotFoundError = (error: unknown): error is ProjectionNotFoundError =>
   hasCode(error, CliErrorCode.ProjectionNotFound);

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerDeadLettersCommands } from './commands/dead-letters.js';
 import { registerFeedCommands } from './commands/feed.js';
 import { registerProjectionsCommands } from './commands/projections.js';
+import { registerSagasCommands } from './commands/sagas.js';
 import { registerStreamCommand } from './commands/stream.js';
 import { registerTablesCommands } from './commands/tables.js';
 import type { CliIo } from './io.js';
@@ -45,6 +46,7 @@ export function createProgram(io: CliIo, state: RunState): Command {
   registerTablesCommands(program, io);
   registerProjectionsCommands(program, io);
   registerDeadLettersCommands(program, io);
+  registerSagasCommands(program, io);
   registerFeedCommands(program, io);
   for (const option of connectionOptions(true)) program.addOption(option);
   for (const command of leaves(program))

@@ -28,6 +28,7 @@ export {
   SagaErrorCode,
   SagaNotFoundError,
 } from './errors.js';
+export type { SagaProcessOptions } from './process-options.js';
 export {
   type CommandResult,
   type CommandShape,
@@ -48,4 +49,11 @@ export {
   sagaStreamId,
 } from './saga-events.js';
 export type { PendingCommand, SagaInstance } from './saga-instance.js';
-export { SagaProcess, type SagaProcessOptions } from './saga-process.js';
+export {
+  type ListSagasOptions,
+  SagaOperations,
+  type SagaOperationsOptions,
+  type SagaSummary,
+  sagaOperations,
+} from './saga-operations.js';
+export { SagaProcess } from './saga-process.js';

@@ -40,7 +40,12 @@ export interface SagaStepData {
   readonly end?: string;
 }
 
-/** Event types of saga streams, one per trigger kind (the history reads as what happened). */
+/**
+ * Event types of saga streams, one per trigger kind (the history reads as what happened).
+ *
+ * @example
+ * const fired = events.filter((event) => event.type === SagaEventType.DeadlineFired);
+ */
 export const SagaEventType = {
   EventHandled: 'SagaEventHandled',
   CommandSucceeded: 'SagaCommandSucceeded',
@@ -71,7 +76,7 @@ export const MAX_SAGA_ID_LENGTH = 256;
 /** `saga.<name>.` : the prefix of every stream of one saga. */
 export const sagaStreamPrefix = (sagaName: string): string => `saga.${sagaName}.`;
 
-/** The stream of one saga instance. */
+/** The stream of one saga instance. @example sagaStreamId('transfer', 't-42') // 'saga.transfer.t-42' */
 export function sagaStreamId(sagaName: string, sagaId: string): string {
   assertSagaId(sagaId, 'sagaId');
   return `${sagaStreamPrefix(sagaName)}${sagaId}`;
@@ -86,7 +91,12 @@ export function assertSagaId(sagaId: unknown, path: string): asserts sagaId is s
   }
 }
 
-/** The idempotency key of the command at `index` of the step at saga stream version `version`. */
+/**
+ * The idempotency key of the command at `index` of the step at saga stream version `version`.
+ *
+ * @example
+ * commandKey('transfer', 't-42', 1, 0) // 'saga:transfer:t-42:1:0'
+ */
 export const commandKey = (sagaName: string, sagaId: string, version: number, index: number): string =>
   `saga:${sagaName}:${sagaId}:${version}:${index}`;
 

@@ -1,49 +1,23 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type EventShape, type EventStore, type Logger, silentLogger } from '@dynamo-es/event-store';
+import { type EventShape, type Logger, silentLogger } from '@dynamo-es/event-store';
 import { createReadModelTable, type DeadLetter } from '@dynamo-es/projections';
 import { DEFAULT_RULES, StreamCheckpoints } from '@dynamo-es/projections/internal';
-import { type CommandHandlers, type CommandRetry, DEFAULT_COMMAND_RETRY } from './commands.js';
+import { type CommandHandlers, DEFAULT_COMMAND_RETRY } from './commands.js';
 import { DeadlineIndex } from './deadlines/deadline-index.js';
 import { type PollResult, pollDeadlines } from './deadlines/deadline-poller.js';
 import { type Dispatcher, sendPending } from './engine/dispatch.js';
 import type { ReactionStats } from './engine/react.js';
 import { sagaUnit } from './engine/saga-unit.js';
 import { createSagaHandler, type SagaStreamHandler } from './engine/stream-handler.js';
-import { InvalidSagaError, SagaNotFoundError } from './errors.js';
+import { SagaNotFoundError } from './errors.js';
+import { assertOptions, type SagaProcessOptions } from './process-options.js';
 import type { CommandShape, Saga } from './saga.js';
+
 import { assertSagaId, sagaStreamId } from './saga-events.js';
 import type { SagaInstance } from './saga-instance.js';
+import { type ListSagasOptions, SagaOperations, type SagaSummary } from './saga-operations.js';
 import { SagaStreams } from './saga-streams.js';
-
-/**
- * What a {@link SagaProcess} runs a saga with.
- *
- * @example
- * const options: SagaProcessOptions<TransferState, AccountCommand> = { saga: transfer, eventStore, commands };
- */
-export interface SagaProcessOptions<S, C extends CommandShape> {
-  readonly saga: Saga<EventShape, S, C>;
-  /** The events table: source events, and the saga's own streams `saga.<name>.<sagaId>`. */
-  readonly eventStore: EventStore;
-  /** One handler per command type the saga sends (checked before any step is written). */
-  readonly commands: CommandHandlers<C>;
-  /** Client of the read-model table (checkpoints, dead letters, deadline index); default the store's. */
-  readonly client?: DynamoDBClient;
-  /** Default `${eventStore.tableName}-read-models`, the table `ReadModels` uses. */
-  readonly tableName?: string;
-  /** Partitions of the deadline index (default 8). Never lower it: the poller reads shards `0..shards-1`. */
-  readonly shards?: number;
-  /** Retries of a command handler that throws (default 3 calls, 50 ms base, 1 s cap). */
-  readonly commandRetry?: Partial<CommandRetry>;
-  /** Failed deliveries of one trigger before it is dead-lettered (default 5, as projections). */
-  readonly maxAttempts?: number;
-  /** Deadlines due at most this many per shard and poll (default 500). */
-  readonly maxDeadlinesPerShard?: number;
-  /** The clock of decisions and deadlines (default `() => new Date()`). */
-  readonly now?: () => Date;
-  /** Default: the event store's logger. */
-  readonly logger?: Logger;
-}
+import { RunningIndex } from './status/running-index.js';
 
 /**
  * Runs one saga: the stream handler that reacts to events and sends its commands (Lambda, or the
@@ -64,6 +38,7 @@ export class SagaProcess<S, C extends CommandShape> {
   readonly #client: DynamoDBClient;
   readonly #now: () => Date;
   readonly #logger: Logger;
+  readonly #operations: SagaOperations<S>;
 
   constructor(options: SagaProcessOptions<S, C>) {
     assertOptions(options);
@@ -87,8 +62,21 @@ export class SagaProcess<S, C extends CommandShape> {
       sagaName: saga.name,
       shards: options.shards ?? 8,
     });
+    const running = new RunningIndex({
+      client: this.#client,
+      tableName: this.tableName,
+      sagaName: saga.name,
+      shards: options.shards ?? 8,
+    });
     const retry = { ...DEFAULT_COMMAND_RETRY, ...options.commandRetry };
-    this.#dispatcher = { streams: this.#streams as SagaStreams<unknown>, commands, deadlines, retry };
+    this.#dispatcher = {
+      streams: this.#streams as SagaStreams<unknown>,
+      commands,
+      deadlines,
+      running,
+      retry,
+    };
+    this.#operations = new SagaOperations({ streams: this.#streams, running, now: this.#now });
   }
 
   /**
@@ -182,11 +170,19 @@ export class SagaProcess<S, C extends CommandShape> {
    * await transfers.abandon('t-42', 'approved by phone, completed by hand');
    * @throws SagaNotFoundError when the instance has no events.
    */
-  async abandon(sagaId: string, reason: string): Promise<SagaInstance<S>> {
-    if (typeof reason !== 'string' || reason === '')
-      throw new InvalidSagaError('reason', 'expected a non-empty reason');
-    const instance = await this.#existing(sagaId);
-    return (await this.#streams.advance(sagaId, { kind: 'abandon', reason }, instance)).instance;
+  abandon(sagaId: string, reason: string): Promise<SagaInstance<S>> {
+    return this.#operations.abandon(sagaId, reason);
+  }
+
+  /**
+   * The running instances, each checked against its stream, oldest step first; `stuck` says why one
+   * looks stuck (a command unanswered, or a deadline overdue, for longer than `stuckForMs`).
+   *
+   * @example
+   * const stuck = await transfers.list({ stuckOnly: true });
+   */
+  list(options: ListSagasOptions = {}): Promise<SagaSummary<S>[]> {
+    return this.#operations.list(options);
   }
 
   /**
@@ -218,63 +214,5 @@ export class SagaProcess<S, C extends CommandShape> {
     const instance = await this.load(sagaId);
     if (instance.version === 0) throw new SagaNotFoundError(this.saga.name, sagaId);
     return instance;
-  }
-}
-
-function assertOptions<S, C extends CommandShape>(options: SagaProcessOptions<S, C>): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidSagaError('options', 'expected { saga, eventStore, commands }');
-  }
-  const { saga, eventStore, commands } = options;
-  if (typeof saga?.react !== 'function' || typeof saga.correlate !== 'function') {
-    throw new InvalidSagaError('saga', 'expected a saga from defineSaga()');
-  }
-  if (typeof eventStore?.append !== 'function' || typeof eventStore.tableName !== 'string') {
-    throw new InvalidSagaError('eventStore', 'expected the EventStore of the events table');
-  }
-  if (typeof commands !== 'object' || commands === null) {
-    throw new InvalidSagaError(
-      'commands',
-      'expected { [commandType]: async (command, { idempotencyKey }) => ... }',
-    );
-  }
-  for (const [type, handler] of Object.entries(commands)) {
-    if (typeof handler !== 'function') throw new InvalidSagaError(`commands.${type}`, 'expected a function');
-  }
-  if (options.client !== undefined && typeof options.client?.send !== 'function') {
-    throw new InvalidSagaError('client', 'expected a DynamoDBClient from @aws-sdk/client-dynamodb');
-  }
-  if (
-    options.tableName !== undefined &&
-    (typeof options.tableName !== 'string' || options.tableName === '')
-  ) {
-    throw new InvalidSagaError('tableName', 'expected the name of the read-model table');
-  }
-  assertLimits(options);
-}
-
-function assertLimits<S, C extends CommandShape>(options: SagaProcessOptions<S, C>): void {
-  positive(options.shards, 'shards', 1_000);
-  positive(options.maxAttempts, 'maxAttempts', 1_000);
-  positive(options.maxDeadlinesPerShard, 'maxDeadlinesPerShard', 100_000);
-  positive(options.commandRetry?.attempts, 'commandRetry.attempts', 100);
-  for (const field of ['baseMs', 'capMs'] as const) {
-    const value = options.commandRetry?.[field];
-    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
-      throw new InvalidSagaError(
-        `commandRetry.${field}`,
-        `expected a non-negative integer, got ${String(value)}`,
-      );
-    }
-  }
-  if (options.now !== undefined && typeof options.now !== 'function') {
-    throw new InvalidSagaError('now', 'expected a function returning a Date');
-  }
-}
-
-function positive(value: number | undefined, path: string, max: number): void {
-  if (value === undefined) return;
-  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw new InvalidSagaError(path, `expected an integer from 1 to ${max}, got ${String(value)}`);
   }
 }

@@ -75,7 +75,8 @@ describe('what a saga step costs (requests of the worker, by command)', () => {
     expect(wcu.take()).toBe(2);
 
     // The step with one command: checkpoint read, saga read, the idempotent command (key read,
-    // account read, one transaction of event + key), the result step appended, checkpoint written.
+    // account read, one transaction of event + key), the result step appended, the instance marked
+    // running for operators, checkpoint written.
     requests.reset();
     await deliverOne(saga, 1);
     expect(requests.byCommand()).toEqual({
@@ -83,15 +84,15 @@ describe('what a saga step costs (requests of the worker, by command)', () => {
       QueryCommand: 2,
       GetItemCommand: 1,
       TransactWriteItemsCommand: 1,
-      PutItemCommand: 2,
+      PutItemCommand: 3,
     });
-    expect(wcu.take()).toBe(6);
+    expect(wcu.take()).toBe(7);
 
-    // The result step sets a deadline: checkpoint read, the index item and the checkpoint written.
+    // The result step sets a deadline: checkpoint read, the deadline, running mark and checkpoint written.
     requests.reset();
     await deliverOne(saga, 2);
-    expect(requests.byCommand()).toEqual({ BatchGetItemCommand: 1, PutItemCommand: 2 });
-    expect(wcu.take()).toBe(2);
+    expect(requests.byCommand()).toEqual({ BatchGetItemCommand: 1, PutItemCommand: 3 });
+    expect(wcu.take()).toBe(3);
 
     // A poll with one due deadline (4 shards): a query per shard, saga read, step appended, item deleted.
     requests.reset();
@@ -104,6 +105,18 @@ describe('what a saga step costs (requests of the worker, by command)', () => {
     requests.reset();
     await w.process.pollDeadlines();
     expect(requests.byCommand()).toEqual({ QueryCommand: 4 });
+
+    // The fired step releases the hold: like any step with one command.
+    requests.reset();
+    await deliverOne(saga, 3);
+    expect(requests.byCommand()).toEqual({
+      BatchGetItemCommand: 1,
+      QueryCommand: 2,
+      GetItemCommand: 1,
+      TransactWriteItemsCommand: 1,
+      PutItemCommand: 3,
+    });
+    expect(wcu.take()).toBe(7);
 
     // A duplicate delivery: the checkpoint read, nothing else.
     requests.reset();

@@ -8,6 +8,7 @@ import {
   isSagaNotFoundError,
   type Saga,
   SagaEventType,
+  sagaOperations,
 } from '../src/index.js';
 import { accountCommands } from './support/accounts.js';
 import type { AccountCommand, TransferEvent, TransferState } from './support/transfer-saga.js';
@@ -125,5 +126,66 @@ describe('stuck sagas: retries, dead letters, retry and abandon', () => {
     expect(steps.at(-1)?.type).toBe(SagaEventType.Abandoned);
     expect((await w.state(from)).held).toEqual({ [id]: 30 });
     expect(await w.process.abandon(id, 'again')).toMatchObject({ version: abandoned.version });
+  });
+});
+
+describe('listing running and stuck sagas', () => {
+  it('lists running instances with what they wait for, flags the stuck ones, forgets ended ones', async () => {
+    const store = storeOn(testClient(), tables);
+    const { commands } = accountCommands(store);
+    let down = false;
+    const flaky: CommandHandlers<AccountCommand> = {
+      ...commands,
+      PlaceHold: async (command, context) => {
+        if (down) throw new Error('accounts service unavailable');
+        return commands.PlaceHold(command, context);
+      },
+    };
+    const w = world({ commands: flaky, maxAttempts: 1, commandRetry: { attempts: 1, baseMs: 1, capMs: 1 } });
+    const waiting = await requested(w);
+    const done = await requested(w);
+    await w.settle(random(7));
+    down = true;
+    const broken = await requested(w);
+    await w.settle(random(8));
+    await w.verdict(done.id, 'TransferDeclined');
+    await w.settle(random(9));
+
+    const running = await w.process.list();
+    expect(running.map((saga) => saga.sagaId).sort()).toEqual([waiting.id, broken.id].sort());
+    const wait = running.find((saga) => saga.sagaId === waiting.id);
+    expect(wait).toMatchObject({ state: { status: 'awaiting' }, pending: [] });
+    expect(wait?.stuck).toBeUndefined();
+    expect(wait?.nextDeadline).toBe(new Date(w.now().getTime() + 60_000).toISOString());
+    // Nothing is stuck yet; seven minutes on, the unanswered hold is, and so is the overdue deadline.
+    expect(await w.process.list({ stuckOnly: true })).toEqual([]);
+    w.advance(7 * 60_000);
+    const stuck = await w.process.list({ stuckOnly: true });
+    expect(Object.fromEntries(stuck.map((saga) => [saga.sagaId, saga.stuck]))).toEqual({
+      [broken.id]: 'command-pending',
+      [waiting.id]: 'deadline-overdue',
+    });
+
+    // The same, by name only (what the CLI runs), and abandon from there.
+    const operations = sagaOperations({
+      sagaName: 'transfer',
+      eventStore: w.clean,
+      tableName: tables.readModels,
+      shards: 4,
+      now: () => w.now(),
+    });
+    expect((await operations.list({ stuckOnly: true })).map((saga) => saga.sagaId).sort()).toEqual(
+      [waiting.id, broken.id].sort(),
+    );
+    expect((await operations.abandon(broken.id, 'accounts were down')).ended?.outcome).toBe('abandoned');
+    await w.settle(random(10));
+    expect((await operations.list()).map((saga) => saga.sagaId)).toEqual([waiting.id]);
+  });
+
+  it('refuses a bad saga name or option before any request', () => {
+    expect(() => sagaOperations({ sagaName: 'a.b', eventStore: storeOn(testClient(), tables) })).toThrow(
+      /sagaName/,
+    );
+    expect(() => sagaOperations({ sagaName: 'transfer', eventStore: {} as never })).toThrow(/eventStore/);
   });
 });

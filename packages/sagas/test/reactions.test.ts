@@ -150,4 +150,26 @@ describe('reacting to events through the projections engine', () => {
     expect((await w.inspector.load(id)).version).toBe(ended.version);
     expect((await w.state(from)).balance).toBe(100);
   });
+
+  it('stays exactly once when two invocations handle the same records at the same time', async () => {
+    const w = world();
+    const { from, to } = await bank(w);
+    const ids = [uniqueId('t'), uniqueId('t'), uniqueId('t')];
+    for (const id of ids) {
+      await w.request(id, from, to, 10);
+      await w.verdict(id, 'TransferApproved');
+    }
+    // Like a ParallelizationFactor > 1 with a retried batch: every round delivered twice at once.
+    for (let round = 0; round < 30; round++) {
+      const rnd = random(100 + round);
+      const [a, b] = await Promise.all([w.deliverRound(rnd), w.deliverRound(random(200 + round))]);
+      if (!a && !b) break;
+    }
+    for (const id of ids) expect((await w.inspector.load(id)).ended?.outcome).toBe('completed');
+    const fromTypes = types(await w.accountEvents(from));
+    expect(fromTypes.filter((type) => type === 'HoldPlaced')).toHaveLength(3);
+    expect(fromTypes.filter((type) => type === 'HeldMoneyDebited')).toHaveLength(3);
+    expect(await w.state(from)).toEqual({ balance: 70, held: {}, closed: false });
+    expect(await w.state(to)).toEqual({ balance: 30, held: {}, closed: false });
+  });
 });

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Upcasters } from '@dynamo-es/event-store';
 import type { Projection } from '@dynamo-es/projections';
 import { ProjectionNotFoundError, ProjectionsModuleError } from '../errors.js';
+import { importUserModule } from '../user-module.js';
 
 /**
  * What the CLI found in a projections module.
@@ -69,61 +69,6 @@ export function pickProjection(loaded: LoadedProjections, name: string, version?
     throw new ProjectionNotFoundError({ name, ...(version === undefined ? {} : { version }), available });
   }
   return newest;
-}
-
-/** Explains why a user module could not be used: the error of the option that named it. */
-export type ModuleProblem = (problem: string, options?: { cause?: unknown }) => Error;
-
-/**
- * Imports a user module (`--projections`, `--publications`): a dynamic `import()`, with tsx
- * registered on the first `.ts` file Node refuses. Failures become `fail`'s error.
- */
-export async function importUserModule(path: string, fail: ModuleProblem): Promise<Record<string, unknown>> {
-  const url = pathToFileURL(path).href;
-  try {
-    return (await import(url)) as Record<string, unknown>;
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_UNKNOWN_FILE_EXTENSION' && (await registerTsx(fail))) {
-      // Node remembers the failed import of `url`: ask for it under another URL.
-      return importOnce(`${url}?typescript`, fail);
-    }
-    throw loadError(fail, error);
-  }
-}
-
-async function importOnce(url: string, fail: ModuleProblem): Promise<Record<string, unknown>> {
-  try {
-    return (await import(url)) as Record<string, unknown>;
-  } catch (error) {
-    throw loadError(fail, error);
-  }
-}
-
-const loadError = (fail: ModuleProblem, error: unknown) =>
-  fail(`it failed to load: ${(error as Error).message ?? String(error)}`, { cause: error });
-
-let tsxRegistered = false;
-
-/**
- * Lets Node import TypeScript (once; false when it was registered already, so it cannot help).
- * `tsx` is an optional peer dependency: without it, say how to get it or to avoid it.
- */
-async function registerTsx(fail: ModuleProblem): Promise<boolean> {
-  if (tsxRegistered) return false;
-  let api: { register: () => unknown };
-  try {
-    api = (await import('tsx/esm/api')) as { register: () => unknown };
-  } catch (error) {
-    throw fail(
-      'it is TypeScript and no TypeScript loader is installed: `npm install --save-dev tsx` ' +
-        '(the CLI then loads .ts modules itself), run the CLI under one (`node --import tsx`), ' +
-        'or point --module at the compiled .js',
-      { cause: error },
-    );
-  }
-  tsxRegistered = true;
-  api.register();
-  return true;
 }
 
 function collectProjections(modulePath: string, exports: Record<string, unknown>): Projection[] {

@@ -3,7 +3,8 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Upcasters } from '@dynamo-es/event-store';
 import type { ClaimCheck, Publication, Sink } from '@dynamo-es/publisher';
 import { PublicationsModuleError } from '../errors.js';
-import { findUpcasters, importUserModule, isObject } from '../projections/load-projections.js';
+import { findUpcasters, isObject } from '../projections/load-projections.js';
+import { importUserModule } from '../user-module.js';
 
 /**
  * What the CLI found in a publications module: the publications, the sink they publish to, and

@@ -28,7 +28,12 @@ export const shardKey = (sagaName: string, shard: number): string =>
 export const sortKey = (deadline: IndexedDeadline): string =>
   `${deadline.at}#${deadline.deadlineId}#${deadline.sagaId}`;
 
-/** FNV-1a (32 bits) of the saga id, modulo the shard count: stable across processes and releases. */
+/**
+ * FNV-1a (32 bits) of the saga id, modulo the shard count: stable across processes and releases.
+ *
+ * @example
+ * shardOf('t-42', 8) // the same number in 0..7 everywhere
+ */
 export function shardOf(sagaId: string, shards: number): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < sagaId.length; i++) {

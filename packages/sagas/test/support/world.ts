@@ -42,12 +42,13 @@ export async function createTables(): Promise<Tables> {
   return tables;
 }
 
-export const storeOn = (client: DynamoDBClient, tables: Tables) =>
+export const storeOn = (client: DynamoDBClient, tables: Tables, now?: () => Date) =>
   new EventStore({
     client,
     tableName: tables.events,
     idempotency: { tableName: tables.keys },
     logger: silentLogger,
+    ...(now ? { now } : {}),
   });
 
 type Fault = 'before' | 'after' | undefined;
@@ -112,12 +113,13 @@ export class World {
 
   constructor(tables: Tables, options: Partial<SagaProcessOptions<TransferState, AccountCommand>> = {}) {
     this.tables = tables;
-    this.clean = storeOn(testClient(), tables);
-    const store = storeOn(this.client, tables);
+    // One clock for the stores' `recordedAt` and the process: "waiting since" and deadlines agree.
+    const clock = () => new Date(this.#nowMs);
+    this.clean = storeOn(testClient(), tables, clock);
+    const store = storeOn(this.client, tables, clock);
     this.#removeFaults = injectFaults(this.client, (write) => this.#fault(write));
     const { commands } = accountCommands(store, this.calls);
-    const now = () => new Date(this.#nowMs);
-    const base = { saga: transferSaga, commands, tableName: tables.readModels, now, shards: 4 };
+    const base = { saga: transferSaga, commands, tableName: tables.readModels, now: clock, shards: 4 };
     this.process = new SagaProcess({
       ...base,
       eventStore: store,
