@@ -25,4 +25,5 @@ export {
   StreamPublication,
   type StreamPublicationProps,
 } from './stream-publication.js';
+export { SagaEnvironment, StreamSaga, type StreamSagaProps } from './stream-saga.js';
 export { type TableFromDefinitionProps, tableFromDefinition } from './table-from-definition.js';

@@ -5,13 +5,14 @@ import {
   EventStoreTable,
   FeedIndexer,
   StreamProjection,
+  StreamSaga,
 } from '@dynamo-es/cdk';
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { BankHttpApi } from './bank-http-api.js';
-import { HandlerEnvironment } from './handler-environment.js';
+import { HandlerEnvironment, SettingEnvironment } from './handler-environment.js';
 
 const lambdaSource = (file: string) => fileURLToPath(new URL(`../../src/lambda/${file}`, import.meta.url));
 
@@ -32,6 +33,15 @@ export interface BankAccountStackProps extends StackProps {
   readonly projectionHandlerEntry?: string;
   /** Feed indexer (exports `handler`). Default: `examples/bank-account/src/lambda/feed-indexer.ts`. */
   readonly feedIndexerHandlerEntry?: string;
+  /**
+   * The large-transfer saga (exports `handler` and `deadlines`). Default:
+   * `examples/bank-account/src/lambda/large-transfers.ts`.
+   */
+  readonly largeTransfersHandlerEntry?: string;
+  /** Transfers above this many minor units wait for approval. Default: 1,000,000 (10,000.00). */
+  readonly approvalLimit?: number;
+  /** How long an approval may take. Default: one day. */
+  readonly approvalWindow?: Duration;
   /**
    * What deleting the stack does to the events table, the system of record. Default: `RETAIN`,
    * with deletion protection on. `DESTROY` also turns deletion protection off (throwaway stacks,
@@ -85,16 +95,43 @@ export class BankAccountStack extends Stack {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
 
+    const settings = {
+      [SettingEnvironment.ApprovalLimit]: String(props.approvalLimit ?? 1_000_000),
+      [SettingEnvironment.ApprovalWindowSeconds]: String(
+        (props.approvalWindow ?? Duration.days(1)).toSeconds(),
+      ),
+    };
+    const bankTables = {
+      [HandlerEnvironment.EventsTable]: events.table.tableName,
+      [HandlerEnvironment.SnapshotsTable]: events.snapshotTable!.tableName,
+      [HandlerEnvironment.IdempotencyTable]: events.idempotencyTable!.tableName,
+      [HandlerEnvironment.ReadModelTable]: projections.readModelTable.tableName,
+    };
+    // Large transfers: a saga on the same stream, its deadlines polled every minute; its commands
+    // are the bank's own, so both of its functions get what the HTTP handler's commands get.
+    const largeTransfers = new StreamSaga(this, 'LargeTransfers', {
+      eventStore: events,
+      stateTable: projections.readModelTable,
+      handler: {
+        entry: props.largeTransfersHandlerEntry ?? lambdaSource('large-transfers.ts'),
+        depsLockFilePath: LOCK_FILE,
+        bundling: FROM_SOURCES,
+        environment: { ...bankTables, ...settings },
+      },
+    });
+    for (const fn of largeTransfers.functions) {
+      events.grantSnapshots(fn);
+      events.grantIdempotency(fn);
+    }
+
     const httpHandler = new DynamoEsFunction(this, 'HttpApiHandler', {
       entry: props.httpHandlerEntry ?? lambdaSource('http-api.ts'),
       description: 'dynamo-es bank: commands and queries of the HTTP API',
       depsLockFilePath: LOCK_FILE,
       bundling: FROM_SOURCES,
       environment: {
-        [HandlerEnvironment.EventsTable]: events.table.tableName,
-        [HandlerEnvironment.SnapshotsTable]: events.snapshotTable!.tableName,
-        [HandlerEnvironment.IdempotencyTable]: events.idempotencyTable!.tableName,
-        [HandlerEnvironment.ReadModelTable]: projections.readModelTable.tableName,
+        ...bankTables,
+        [SettingEnvironment.ApprovalLimit]: settings[SettingEnvironment.ApprovalLimit],
       },
     });
     events.grantAppend(httpHandler);
@@ -115,6 +152,9 @@ export class BankAccountStack extends Stack {
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: projections.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'ProjectionFunctionName', { value: projections.function.functionName });
     new CfnOutput(this, 'FeedTableName', { value: feed.feedTable.tableName });
+    new CfnOutput(this, 'LargeTransfersDeadLetterQueueUrl', {
+      value: largeTransfers.deadLetterQueue.queueUrl,
+    });
     new CfnOutput(this, 'FeedDeadLetterQueueUrl', { value: feed.deadLetterQueue.queueUrl });
   }
 }

@@ -67,6 +67,7 @@ describe('Lambda functions', () => {
         SNAPSHOTS_TABLE_NAME: { Ref: tableId(SNAPSHOTS) },
         IDEMPOTENCY_TABLE_NAME: { Ref: tableId(IDEMPOTENCY) },
         READ_MODEL_TABLE_NAME: { Ref: tableId(READ_MODELS) },
+        APPROVAL_LIMIT: '1000000',
         NODE_OPTIONS: '--enable-source-maps',
       },
     });
@@ -166,14 +167,36 @@ describe('IAM', () => {
     ]);
   });
 
+  it('lets both functions of the large-transfer saga run the bank commands it sends, and write its state', () => {
+    const events = tableId(EVENTS);
+    for (const id of ['LargeTransfersHandler', 'LargeTransfersDeadlines']) {
+      const statements = statementsOf(id).filter((s) => s.actions[0]?.startsWith('dynamodb:'));
+      expect(statements).toContainEqual(
+        allow(['dynamodb:PutItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'], [arnOf(events)]),
+      );
+      expect(statements).toContainEqual(
+        allow(['dynamodb:GetItem', 'dynamodb:PutItem'], [arnOf(tableId(SNAPSHOTS))]),
+      );
+      expect(statements).toContainEqual(
+        allow(['dynamodb:GetItem', 'dynamodb:PutItem'], [arnOf(tableId(IDEMPOTENCY))]),
+      );
+      expect(JSON.stringify(statements)).toContain(tableId(READ_MODELS));
+      expect(fn(id)[1].Properties.Environment).toMatchObject({
+        Variables: { APPROVAL_LIMIT: '1000000', APPROVAL_WINDOW_SECONDS: '86400' },
+      });
+    }
+  });
+
   it('attaches no managed policy and no other inline policy to any role', () => {
     const roles = Object.values(template.findResources('AWS::IAM::Role') as Record<string, CfnResource>);
-    expect(roles).toHaveLength(3);
+    // One role per function, none shared, none else.
+    const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
+    expect(roles).toHaveLength(functions.length);
     for (const role of roles) {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
       expect(role.Properties.Policies).toBeUndefined();
     }
-    expect(Object.keys(template.findResources('AWS::IAM::Policy'))).toHaveLength(3);
+    expect(Object.keys(template.findResources('AWS::IAM::Policy'))).toHaveLength(functions.length);
   });
 
   it('grants nothing on every resource but X-Ray, whose actions have no resources', () => {

@@ -19,6 +19,7 @@ export function synthesize(props: BankAccountStackProps = {}): Template {
     httpHandlerEntry: fixture('http-api.ts'),
     projectionHandlerEntry: fixture('projections.ts'),
     feedIndexerHandlerEntry: fixture('feed-indexer.ts'),
+    largeTransfersHandlerEntry: fixture('large-transfers.ts'),
     ...props,
   });
   return Template.fromStack(stack);
