@@ -5,14 +5,15 @@ import {
   EventStoreTable,
   FeedIndexer,
   StreamProjection,
+  StreamSaga,
 } from '@dynamo-es/cdk';
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { BankHttpApi } from './bank-http-api.js';
 import { FraudWatchService } from './fraud-watch-service.js';
-import { HandlerEnvironment } from './handler-environment.js';
+import { HandlerEnvironment, SettingEnvironment } from './handler-environment.js';
 
 const lambdaSource = (file: string) => fileURLToPath(new URL(`../../src/lambda/${file}`, import.meta.url));
 
@@ -37,6 +38,15 @@ export interface BankAccountStackProps extends StackProps {
   readonly publisherHandlerEntry?: string;
   /** Fraud-watch's SQS handler (exports `handler`). Default: `examples/bank-account/src/lambda/fraud-watch.ts`. */
   readonly fraudWatchHandlerEntry?: string;
+  /**
+   * The large-transfer saga (exports `handler` and `deadlines`). Default:
+   * `examples/bank-account/src/lambda/large-transfers.ts`.
+   */
+  readonly largeTransfersHandlerEntry?: string;
+  /** Transfers above this many minor units wait for approval. Default: 1,000,000 (10,000.00). */
+  readonly approvalLimit?: number;
+  /** How long an approval may take. Default: one day. */
+  readonly approvalWindow?: Duration;
   /**
    * What deleting the stack does to the events table, the system of record. Default: `RETAIN`,
    * with deletion protection on. `DESTROY` also turns deletion protection off (throwaway stacks,
@@ -90,16 +100,43 @@ export class BankAccountStack extends Stack {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
 
+    const settings = {
+      [SettingEnvironment.ApprovalLimit]: String(props.approvalLimit ?? 1_000_000),
+      [SettingEnvironment.ApprovalWindowSeconds]: String(
+        (props.approvalWindow ?? Duration.days(1)).toSeconds(),
+      ),
+    };
+    const bankTables = {
+      [HandlerEnvironment.EventsTable]: events.table.tableName,
+      [HandlerEnvironment.SnapshotsTable]: events.snapshotTable!.tableName,
+      [HandlerEnvironment.IdempotencyTable]: events.idempotencyTable!.tableName,
+      [HandlerEnvironment.ReadModelTable]: projections.readModelTable.tableName,
+    };
+    // Large transfers: a saga on the same stream, its deadlines polled every minute by a second
+    // function of the same module (its `deadlines` export).
+    const sagaModule = {
+      entry: props.largeTransfersHandlerEntry ?? lambdaSource('large-transfers.ts'),
+      depsLockFilePath: LOCK_FILE,
+      bundling: FROM_SOURCES,
+      environment: { ...bankTables, ...settings },
+    };
+    const largeTransfers = new StreamSaga(this, 'LargeTransfers', {
+      eventStore: events,
+      readModelTable: projections.readModelTable,
+      handler: sagaModule,
+      deadlines: { ...sagaModule, handler: 'deadlines' },
+    });
+    // Its commands are the bank's own: they also load and save account snapshots.
+    events.grantSnapshots(largeTransfers.function);
+
     const httpHandler = new DynamoEsFunction(this, 'HttpApiHandler', {
       entry: props.httpHandlerEntry ?? lambdaSource('http-api.ts'),
       description: 'dynamo-es bank: commands and queries of the HTTP API',
       depsLockFilePath: LOCK_FILE,
       bundling: FROM_SOURCES,
       environment: {
-        [HandlerEnvironment.EventsTable]: events.table.tableName,
-        [HandlerEnvironment.SnapshotsTable]: events.snapshotTable!.tableName,
-        [HandlerEnvironment.IdempotencyTable]: events.idempotencyTable!.tableName,
-        [HandlerEnvironment.ReadModelTable]: projections.readModelTable.tableName,
+        ...bankTables,
+        [SettingEnvironment.ApprovalLimit]: settings[SettingEnvironment.ApprovalLimit],
       },
     });
     events.grantAppend(httpHandler);
@@ -130,6 +167,9 @@ export class BankAccountStack extends Stack {
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: projections.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'ProjectionFunctionName', { value: projections.function.functionName });
     new CfnOutput(this, 'FeedTableName', { value: feed.feedTable.tableName });
+    new CfnOutput(this, 'LargeTransfersDeadLetterQueueUrl', {
+      value: largeTransfers.deadLetterQueue.queueUrl,
+    });
     new CfnOutput(this, 'FeedDeadLetterQueueUrl', { value: feed.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'BankPublicTopicArn', { value: fraudWatch.topic.topicArn });
     new CfnOutput(this, 'FraudWatchTableName', { value: fraudWatch.table.tableName });

@@ -12,3 +12,9 @@ export const HandlerEnvironment = {
   IdempotencyTable: 'IDEMPOTENCY_TABLE_NAME',
   ReadModelTable: 'READ_MODEL_TABLE_NAME',
 } as const;
+
+/** Names of the environment variables of the bank's settings (`src/lambda/environment.ts` reads the same). */
+export const SettingEnvironment = {
+  ApprovalLimit: 'APPROVAL_LIMIT',
+  ApprovalWindowSeconds: 'APPROVAL_WINDOW_SECONDS',
+} as const;

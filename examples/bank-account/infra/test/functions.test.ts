@@ -67,6 +67,7 @@ describe('Lambda functions', () => {
         SNAPSHOTS_TABLE_NAME: { Ref: tableId(SNAPSHOTS) },
         IDEMPOTENCY_TABLE_NAME: { Ref: tableId(IDEMPOTENCY) },
         READ_MODEL_TABLE_NAME: { Ref: tableId(READ_MODELS) },
+        APPROVAL_LIMIT: '1000000',
         NODE_OPTIONS: '--enable-source-maps',
       },
     });
@@ -164,6 +165,39 @@ describe('IAM', () => {
       ),
       allow(['sqs:SendMessage'], [arnOf(logicalId('AWS::SQS::Queue', 'FeedDeadLetterQueue'))]),
     ]);
+  });
+
+  it('lets the large-transfer saga run the bank commands it sends, and its poller fire deadlines', () => {
+    const events = tableId(EVENTS);
+    const append = allow(
+      ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'],
+      [arnOf(events)],
+    );
+    const handler = statementsOf('LargeTransfersHandler').filter((s) =>
+      s.actions[0]?.startsWith('dynamodb:'),
+    );
+    expect(handler).toContainEqual(append);
+    expect(handler).toContainEqual(
+      allow(['dynamodb:GetItem', 'dynamodb:PutItem'], [arnOf(tableId(SNAPSHOTS))]),
+    );
+    expect(handler).toContainEqual(
+      allow(['dynamodb:GetItem', 'dynamodb:PutItem'], [arnOf(tableId(IDEMPOTENCY))]),
+    );
+    expect(JSON.stringify(handler)).toContain(tableId(READ_MODELS));
+    // The poller only finds what is due, appends the saga's step and deletes the index item.
+    const poller = statementsOf('LargeTransfersDeadlines').filter((s) =>
+      s.actions[0]?.startsWith('dynamodb:'),
+    );
+    expect(poller).toEqual([
+      allow(['dynamodb:Query', 'dynamodb:DeleteItem'], [arnOf(tableId(READ_MODELS))]),
+      append,
+    ]);
+    for (const id of ['LargeTransfersHandler', 'LargeTransfersDeadlines']) {
+      expect(fn(id)[1].Properties.Environment).toMatchObject({
+        Variables: { APPROVAL_LIMIT: '1000000', APPROVAL_WINDOW_SECONDS: '86400' },
+      });
+    }
+    expect(fn('LargeTransfersDeadlines')[1].Properties.Handler).toBe('index.deadlines');
   });
 
   it('attaches no managed policy and no other inline policy to any role', () => {

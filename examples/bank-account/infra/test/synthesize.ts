@@ -21,6 +21,7 @@ export function synthesize(props: BankAccountStackProps = {}): Template {
     feedIndexerHandlerEntry: fixture('feed-indexer.ts'),
     publisherHandlerEntry: fixture('publisher.ts'),
     fraudWatchHandlerEntry: fixture('fraud-watch.ts'),
+    largeTransfersHandlerEntry: fixture('large-transfers.ts'),
     ...props,
   });
   return Template.fromStack(stack);
