@@ -100,7 +100,7 @@ export function formatReport(report: RunReport): string {
     )
       .map(
         ([currency, t]) =>
-          `${currency} held ${formatMoney(t.balance, currency)} (deposited ${formatMoney(t.deposited, currency)})`,
+          `${currency} ${formatMoney(t.balance, currency)} in accounts (deposited ${formatMoney(t.deposited, currency)})`,
       )
       .join('; ')}`,
     ...(report.publication ? publicationLines(report.publication) : []),
