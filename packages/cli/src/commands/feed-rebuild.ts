@@ -1,12 +1,11 @@
-import { EventStore } from '@dynamo-es/event-store';
-import { Feed, rebuildFeed } from '@dynamo-es/feed';
-import { type Command, Option } from 'commander';
+import { rebuildFeed } from '@dynamo-es/feed';
+import type { Command } from 'commander';
 import { CommandFailedError } from '../errors.js';
 import { type CliIo, printLine, printNote } from '../io.js';
-import { integerAtLeast, jsonOption } from '../options.js';
+import { jsonOption } from '../options.js';
 import { formatCount, formatDuration, plural, toJson } from '../output/format.js';
 import { type Session, sessionAction } from '../session.js';
-import { requireTables, TableKind } from '../tables.js';
+import { openFeed, segmentsOption } from './open-feed.js';
 
 interface RebuildOptions {
   readonly segments?: number;
@@ -20,9 +19,7 @@ export function registerFeedRebuildCommand(feed: Command, io: CliIo): void {
     .description(
       'build the feed from the events table, or repair it (what it holds is kept); safe while the indexer runs',
     )
-    .addOption(
-      new Option('--segments <n>', 'parallel scan segments of the events table').argParser(integerAtLeast(1)),
-    )
+    .addOption(segmentsOption())
     .addOption(jsonOption('the result as one JSON object'))
     .addHelpText(
       'after',
@@ -34,13 +31,8 @@ export function registerFeedRebuildCommand(feed: Command, io: CliIo): void {
 }
 
 async function rebuild(session: Session<RebuildOptions>): Promise<void> {
-  const { client, tables, options, io } = session;
-  await requireTables(client, [
-    { kind: TableKind.Events, tableName: tables.events },
-    { kind: TableKind.Feed, tableName: tables.feed },
-  ]);
-  const eventStore = new EventStore({ client, tableName: tables.events });
-  const feed = new Feed({ client, tableName: tables.feed, eventStore });
+  const { tables, options, io } = session;
+  const feed = await openFeed(session);
   const result = await rebuildFeed({
     feed,
     ...(options.segments === undefined ? {} : { segments: options.segments }),

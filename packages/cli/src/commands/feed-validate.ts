@@ -1,5 +1,4 @@
-import { EventStore } from '@dynamo-es/event-store';
-import { Feed, type FeedValidation, validateFeed } from '@dynamo-es/feed';
+import { type FeedValidation, validateFeed } from '@dynamo-es/feed';
 import { type Command, Option } from 'commander';
 import { CommandFailedError } from '../errors.js';
 import { type CliIo, printLine } from '../io.js';
@@ -7,7 +6,7 @@ import { integerAtLeast, jsonOption } from '../options.js';
 import { formatCount, plural, toJson } from '../output/format.js';
 import { formatTable } from '../output/table.js';
 import { type Session, sessionAction } from '../session.js';
-import { requireTables, TableKind } from '../tables.js';
+import { openFeed, segmentsOption } from './open-feed.js';
 
 interface ValidateOptions {
   readonly segments?: number;
@@ -20,9 +19,7 @@ export function registerFeedValidateCommand(feed: Command, io: CliIo): void {
   feed
     .command('validate')
     .description('check that the feed holds every event of the events table exactly once, in order')
-    .addOption(
-      new Option('--segments <n>', 'parallel scan segments of the events table').argParser(integerAtLeast(1)),
-    )
+    .addOption(segmentsOption())
     .addOption(
       new Option('--max-problems <n>', 'problems listed at most (all are counted)').argParser(
         integerAtLeast(1),
@@ -39,13 +36,8 @@ export function registerFeedValidateCommand(feed: Command, io: CliIo): void {
 }
 
 async function validate(session: Session<ValidateOptions>): Promise<void> {
-  const { client, tables, options, io } = session;
-  await requireTables(client, [
-    { kind: TableKind.Events, tableName: tables.events },
-    { kind: TableKind.Feed, tableName: tables.feed },
-  ]);
-  const eventStore = new EventStore({ client, tableName: tables.events });
-  const feed = new Feed({ client, tableName: tables.feed, eventStore });
+  const { tables, options, io } = session;
+  const feed = await openFeed(session);
   const report = await validateFeed({
     feed,
     ...(options.segments === undefined ? {} : { segments: options.segments }),
