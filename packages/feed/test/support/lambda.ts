@@ -1,6 +1,7 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { acknowledged } from '../../../projections/test/support/lambda.js';
 
-export type BatchHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
+export type { BatchHandler } from '../../../projections/test/support/lambda.js';
 
 export interface DeliveryOptions {
   /** Records per invocation, drawn per invocation. */
@@ -37,16 +38,6 @@ export async function deliverLikeLambda(
     position += acknowledged(batch, response);
   }
   return { invocations, crashes };
-}
-
-/** How many records of the batch Lambda considers done, given the handler's answer. */
-function acknowledged(batch: readonly DynamoDBRecord[], response: DynamoDBBatchResponse): number {
-  const failures = response?.batchItemFailures ?? [];
-  if (failures.length === 0) return batch.length;
-  const [lowest] = failures.map((failure) => BigInt(failure.itemIdentifier)).sort((a, b) => (a < b ? -1 : 1));
-  const index = batch.findIndex((record) => BigInt(record.dynamodb?.SequenceNumber ?? '-1') === lowest);
-  if (index < 0) throw new Error(`malformed batchItemFailures: ${lowest} is not in the batch`);
-  return index;
 }
 
 /**

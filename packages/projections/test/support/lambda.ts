@@ -43,7 +43,7 @@ export async function deliverLikeLambda(
 }
 
 /** How many records of the batch Lambda considers done, given the handler's answer. */
-function acknowledged(batch: readonly DynamoDBRecord[], response: DynamoDBBatchResponse): number {
+export function acknowledged(batch: readonly DynamoDBRecord[], response: DynamoDBBatchResponse): number {
   const failures = response?.batchItemFailures ?? [];
   if (failures.length === 0) return batch.length;
   const [lowest] = failures.map((failure) => BigInt(failure.itemIdentifier)).sort((a, b) => (a < b ? -1 : 1));
