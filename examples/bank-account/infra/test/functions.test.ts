@@ -37,6 +37,12 @@ function statementsOf(functionId: string) {
 
 const allow = (actions: string[], resources: unknown[]) => ({ effect: 'Allow', actions, resources });
 const XRAY = allow(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], ['*']);
+/** The four actions that read the events table's stream, on the stream only. */
+const streamReadOf = (eventsTableId: string) =>
+  allow(
+    ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
+    [{ 'Fn::GetAtt': [eventsTableId, 'StreamArn'] }],
+  );
 const logsOf = (functionId: string) =>
   allow(
     ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -125,15 +131,7 @@ describe('IAM', () => {
         [arnOf(tableId(READ_MODELS))],
       ),
       allow(['dynamodb:Query'], [arnOf(events)]),
-      allow(
-        [
-          'dynamodb:DescribeStream',
-          'dynamodb:GetRecords',
-          'dynamodb:GetShardIterator',
-          'dynamodb:ListStreams',
-        ],
-        [{ 'Fn::GetAtt': [events, 'StreamArn'] }],
-      ),
+      streamReadOf(events),
       allow(['sqs:SendMessage'], [arnOf(logicalId('AWS::SQS::Queue', 'ProjectionsDeadLetterQueue'))]),
     ]);
   });
@@ -154,15 +152,7 @@ describe('IAM', () => {
         [arnOf(tableId(FEED))],
       ),
       allow(['dynamodb:BatchGetItem'], [arnOf(events)]),
-      allow(
-        [
-          'dynamodb:DescribeStream',
-          'dynamodb:GetRecords',
-          'dynamodb:GetShardIterator',
-          'dynamodb:ListStreams',
-        ],
-        [{ 'Fn::GetAtt': [events, 'StreamArn'] }],
-      ),
+      streamReadOf(events),
       allow(['sqs:SendMessage'], [arnOf(logicalId('AWS::SQS::Queue', 'FeedDeadLetterQueue'))]),
     ]);
   });
