@@ -111,6 +111,46 @@ export const readUnits = (bytes: number) => Math.ceil(bytes / 4096);
 
 type Item = Record<string, AttributeValue>;
 
+/** One request as a meter sees it once it is answered: what it sent, and what came back or the error. */
+export interface ObservedRequest {
+  /** `PutItemCommand`, `QueryCommand`, ... */
+  readonly command: string;
+  readonly input: Record<string, unknown>;
+  readonly output: Record<string, unknown> | undefined;
+  /** A conditional failure carries the item it found (`ReturnValuesOnConditionCheckFailure`). */
+  readonly failure: { name?: string; Item?: Item } | undefined;
+}
+
+/**
+ * Adds a middleware named `name` that hands every request of `client` to `observe` once it was
+ * answered or failed (awaited before the caller gets the answer); remove it by that name.
+ */
+export function observeRequests(
+  client: DynamoDBClient,
+  name: string,
+  observe: (request: ObservedRequest) => void | Promise<void>,
+): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = context.commandName ?? 'Unknown';
+      const input = args.input as Record<string, unknown>;
+      let output: Record<string, unknown> | undefined;
+      let failure: ObservedRequest['failure'];
+      try {
+        const result = await next(args);
+        output = result.output as unknown as Record<string, unknown>;
+        return result;
+      } catch (error) {
+        failure = error as ObservedRequest['failure'];
+        throw error;
+      } finally {
+        await observe({ command, input, output, failure });
+      }
+    },
+    { step: 'initialize', name },
+  );
+}
+
 /** What one request cost, estimated from the items it wrote and read. */
 export interface RequestCost {
   readonly command: string;
@@ -155,27 +195,11 @@ export function capacityMeter(
   const name = `bench-capacity-${++meters}`;
   let costs: RequestCost[] = [];
   let sent: Item[] = [];
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const command = context.commandName ?? 'Unknown';
-      const input = args.input as Record<string, unknown>;
-      const puts = itemsPutBy(command, input);
-      sent.push(...puts);
-      let output: Record<string, unknown> | undefined;
-      let failure: { name?: string; Item?: Item } | undefined;
-      try {
-        const result = await next(args);
-        output = result.output as unknown as Record<string, unknown>;
-        return result;
-      } catch (error) {
-        failure = error as { name?: string; Item?: Item };
-        throw error;
-      } finally {
-        costs.push(await billed({ command, input, puts, output, failure }, lookup, size));
-      }
-    },
-    { step: 'initialize', name },
-  );
+  observeRequests(client, name, async ({ command, input, output, failure }) => {
+    const puts = itemsPutBy(command, input);
+    sent.push(...puts);
+    costs.push(await billed({ command, input, puts, output, failure }, lookup, size));
+  });
   return {
     costs: () => [...costs],
     itemsSent: () => [...sent],

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { itemBytes } from '@dynamo-es/event-store';
 import type { Item } from '../event-store/fixtures.js';
+import { observeRequests } from '../meter.js';
 
 /** What the feed's requests cost, by part of the protocol. */
 export const CostPart = {
@@ -51,25 +52,10 @@ const readUnits = (bytes: number, consistent: boolean) =>
 export function costMeter(client: DynamoDBClient, tables: { feed: string; events: string }): CostMeter {
   const name = `bench-feed-cost-${++meters}`;
   let costs: { part: CostPart; command: string; wcu: number; rcu: number }[] = [];
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const command = (context.commandName ?? 'Unknown').replace('Command', '');
-      const input = args.input as Record<string, unknown>;
-      let output: Record<string, unknown> | undefined;
-      let failure: { name?: string; Item?: Item } | undefined;
-      try {
-        const result = await next(args);
-        output = result.output as unknown as Record<string, unknown>;
-        return result;
-      } catch (error) {
-        failure = error as { name?: string; Item?: Item };
-        throw error;
-      } finally {
-        costs.push({ command, ...cost(command, input, output, failure, tables) });
-      }
-    },
-    { step: 'initialize', name },
-  );
+  observeRequests(client, name, ({ command: commandName, input, output, failure }) => {
+    const command = commandName.replace('Command', '');
+    costs.push({ command, ...cost(command, input, output, failure, tables) });
+  });
   const sum = (key: 'wcu' | 'rcu', part?: CostPart) =>
     costs.filter((c) => part === undefined || c.part === part).reduce((total, c) => total + c[key], 0);
   return {
