@@ -29,15 +29,7 @@ describe('fraud-watch, the second service, fed by the bank publication over Kine
 
   it('builds exactly the read model the bank events imply, each message applied once, every duplicate suppressed', async () => {
     // A hand-checked history first: a sends two transfers over the threshold to b, then closes.
-    const open = async (owner: string, initialDeposit?: number) =>
-      (
-        await t.bank.open({
-          accountId: uniqueId(owner),
-          owner,
-          currency: 'EUR',
-          ...(initialDeposit ? { initialDeposit } : {}),
-        })
-      ).accountId;
+    const open = (owner: string, initialDeposit?: number) => t.openAccount(owner, initialDeposit);
     const [a, b] = [await open('a', FLAG_THRESHOLD + 100), await open('b')];
     await t.bank.transfer({ from: a, to: b, amount: FLAG_THRESHOLD, currency: 'EUR' });
     await t.bank.transfer({ from: a, to: b, amount: 100, currency: 'EUR' });

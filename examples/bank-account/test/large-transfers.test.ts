@@ -14,15 +14,7 @@ describe('large transfers: the saga behind the approval limit', () => {
   let runner: StreamRunner;
   let transfers: ReturnType<typeof createLargeTransferProcess>;
 
-  const open = async (owner: string, initialDeposit?: number) =>
-    (
-      await t.bank.open({
-        accountId: uniqueId(owner),
-        owner,
-        currency: 'EUR',
-        ...(initialDeposit ? { initialDeposit } : {}),
-      })
-    ).accountId;
+  const open = (owner: string, initialDeposit?: number) => t.openAccount(owner, initialDeposit);
   const account = async (id: string) => (await t.bank.load(id)).state;
   const settle = () => runner.waitForCaughtUp({ timeoutMs: 60_000 });
   const request = async (from: string, to: string, amount: number, requestId?: string) => {

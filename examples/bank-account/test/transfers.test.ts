@@ -13,15 +13,8 @@ import { createTestBank, type TestBank } from './support/bank.js';
 
 describe('transfers', () => {
   let t: TestBank;
-  const open = async (owner: string, initialDeposit?: number, currency = 'EUR') =>
-    (
-      await t.bank.open({
-        accountId: uniqueId(owner),
-        owner,
-        currency,
-        ...(initialDeposit ? { initialDeposit } : {}),
-      })
-    ).accountId;
+  const open = (owner: string, initialDeposit?: number, currency = 'EUR') =>
+    t.openAccount(owner, initialDeposit, currency);
   const versionOf = async (id: string) => (await t.store.readStream(id)).version;
 
   beforeAll(async () => {

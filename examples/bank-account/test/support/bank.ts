@@ -10,6 +10,8 @@ export interface TestBank extends BankApp {
   readonly client: DynamoDBClient;
   readonly tables: BankTables;
   readonly handler: HttpApiHandler;
+  /** Opens an account of a fresh unique id (`<owner>-…`), with an optional first deposit; its id. */
+  openAccount(owner: string, initialDeposit?: number, currency?: string): Promise<string>;
   /** Sends a request through the HTTP handler; the body parsed. */
   call(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
 }
@@ -34,6 +36,15 @@ export async function createTestBank(
     client,
     tables,
     handler,
+    openAccount: async (owner, initialDeposit, currency = 'EUR') =>
+      (
+        await app.bank.open({
+          accountId: uniqueId(owner),
+          owner,
+          currency,
+          ...(initialDeposit ? { initialDeposit } : {}),
+        })
+      ).accountId,
     call: (method, url, body, headers) =>
       send(handler, {
         method,
