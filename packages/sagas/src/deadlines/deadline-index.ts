@@ -11,19 +11,15 @@ import {
   type IndexedDeadline,
   putDeadline,
   queryDue,
+  type SagaKeySpace,
 } from './deadline-requests.js';
 
 /** The deadline index of one saga in the read-model table: the only place its requests are sent. */
 export class DeadlineIndex {
   readonly #client: DynamoDBClient;
-  readonly #table: { readonly tableName: string; readonly sagaName: string; readonly shards: number };
+  readonly #table: SagaKeySpace;
 
-  constructor(options: {
-    readonly client: DynamoDBClient;
-    readonly tableName: string;
-    readonly sagaName: string;
-    readonly shards: number;
-  }) {
+  constructor(options: SagaKeySpace & { readonly client: DynamoDBClient }) {
     this.#client = options.client;
     this.#table = { tableName: options.tableName, sagaName: options.sagaName, shards: options.shards };
   }

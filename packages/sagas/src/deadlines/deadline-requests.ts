@@ -29,6 +29,16 @@ export const sortKey = (deadline: IndexedDeadline): string =>
   `${deadline.at}#${deadline.deadlineId}#${deadline.sagaId}`;
 
 /**
+ * Where a saga's sharded items live in the read-model table (its deadline index, its index of
+ * running instances): the table, the saga's name in their keys, and how many shards spread them.
+ */
+export interface SagaKeySpace {
+  readonly tableName: string;
+  readonly sagaName: string;
+  readonly shards: number;
+}
+
+/**
  * FNV-1a (32 bits) of the saga id, modulo the shard count: stable across processes and releases.
  *
  * @example
@@ -56,10 +66,7 @@ const keyOf = (
  * Indexes a deadline. Unconditional: the item is derived from the saga stream (which is the truth),
  * so writing it again (a redelivery) writes the same item; ~150 bytes, 1 WCU.
  */
-export function putDeadline(
-  input: { readonly tableName: string; readonly sagaName: string; readonly shards: number },
-  deadline: IndexedDeadline,
-): PutItemCommandInput {
+export function putDeadline(input: SagaKeySpace, deadline: IndexedDeadline): PutItemCommandInput {
   return {
     TableName: input.tableName,
     Item: {
@@ -72,10 +79,7 @@ export function putDeadline(
 }
 
 /** Removes a deadline from the index once fired (or found not pending): 1 WCU. */
-export function deleteDeadline(
-  input: { readonly tableName: string; readonly sagaName: string; readonly shards: number },
-  deadline: IndexedDeadline,
-): DeleteItemCommandInput {
+export function deleteDeadline(input: SagaKeySpace, deadline: IndexedDeadline): DeleteItemCommandInput {
   return { TableName: input.tableName, Key: keyOf(input.sagaName, input.shards, deadline) };
 }
 

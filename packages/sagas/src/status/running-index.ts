@@ -6,6 +6,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import { isConditionalCheckFailure } from '@dynamo-es/event-store';
+import type { SagaKeySpace } from '../deadlines/deadline-requests.js';
 import {
   decodeRunning,
   deleteRunning,
@@ -17,14 +18,9 @@ import {
 /** The index of running instances of one saga: the only place its requests are sent. */
 export class RunningIndex {
   readonly #client: DynamoDBClient;
-  readonly #table: { readonly tableName: string; readonly sagaName: string; readonly shards: number };
+  readonly #table: SagaKeySpace;
 
-  constructor(options: {
-    readonly client: DynamoDBClient;
-    readonly tableName: string;
-    readonly sagaName: string;
-    readonly shards: number;
-  }) {
+  constructor(options: SagaKeySpace & { readonly client: DynamoDBClient }) {
     this.#client = options.client;
     this.#table = { tableName: options.tableName, sagaName: options.sagaName, shards: options.shards };
   }

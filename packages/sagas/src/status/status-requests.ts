@@ -4,7 +4,7 @@ import type {
   PutItemCommandInput,
   QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { shardOf } from '../deadlines/deadline-requests.js';
+import { type SagaKeySpace, shardOf } from '../deadlines/deadline-requests.js';
 
 /**
  * The index of running saga instances, for operators ("which sagas are stuck?"), in the read-model
@@ -25,7 +25,7 @@ export interface RunningSaga {
 export const statusShardKey = (sagaName: string, shard: number): string =>
   `${STATUS_PREFIX}#${sagaName}#${shard}`;
 
-type Table = { readonly tableName: string; readonly sagaName: string; readonly shards: number };
+type Table = SagaKeySpace;
 
 const keyOf = (table: Table, sagaId: string): Record<string, AttributeValue> => ({
   pk: { S: statusShardKey(table.sagaName, shardOf(sagaId, table.shards)) },
